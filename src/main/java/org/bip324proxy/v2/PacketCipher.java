@@ -16,8 +16,10 @@ public final class PacketCipher {
     public static final int LENGTH_LEN = 3;
     /** Bytes of the header (flags) inside the AEAD plaintext. */
     public static final int HEADER_LEN = 1;
+    /** Bytes of the Poly1305 tag after the encrypted header and contents. */
+    public static final int TAG_LEN = FsChaCha20Poly1305.TAG_LEN;
     /** Bytes a packet adds to its contents: length, header and Poly1305 tag. */
-    public static final int EXPANSION = LENGTH_LEN + HEADER_LEN + FsChaCha20Poly1305.TAG_LEN;
+    public static final int EXPANSION = LENGTH_LEN + HEADER_LEN + TAG_LEN;
     /** Header bit that marks a decoy packet, to be ignored by the receiver. */
     public static final int IGNORE_BIT = 0x80;
     /** Largest contents length the 3-byte field can express. */
@@ -105,7 +107,7 @@ public final class PacketCipher {
      * @return the header byte (0..255), or -1 if authentication failed (the session is then dead)
      */
     public int decryptInPlace(byte[] buf, int off, int contentsLen, byte[] aad) {
-        int bodyLen = HEADER_LEN + contentsLen + FsChaCha20Poly1305.TAG_LEN;
+        int bodyLen = HEADER_LEN + contentsLen + TAG_LEN;
         if (!recvP.decrypt(aad, buf, off, bodyLen, buf, off)) {
             return -1;
         }
