@@ -1,0 +1,43 @@
+package org.bip324proxy.engine;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Socket-level settings of the proxy engine.
+ *
+ * @param listen addresses to accept client connections on
+ * @param tproxy listen with IP_TRANSPARENT and take destinations from the accepted socket's local
+ *     address (router TPROXY mode)
+ * @param threads event-loop threads
+ * @param maxConnections concurrent client connections; more are accepted and closed at once
+ * @param firstMessageTimeout time for the client's first complete message
+ * @param connectTimeout time to connect to the destination
+ * @param handshakeTimeout time from connect until the peer's BIP324 version packet
+ * @param idleTimeout time without traffic in either direction before an established relay closes
+ * @param closeFlushTimeout time to deliver queued bytes when a session closes
+ * @param queueHighWatermark queued bytes for one socket above which the other side is not read
+ */
+public record EngineConfig(
+        List<InetSocketAddress> listen,
+        boolean tproxy,
+        int threads,
+        int maxConnections,
+        Duration firstMessageTimeout,
+        Duration connectTimeout,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        Duration closeFlushTimeout,
+        int queueHighWatermark) {
+
+    public EngineConfig {
+        listen = List.copyOf(listen);
+        if (listen.isEmpty()) {
+            throw new IllegalArgumentException("nothing to listen on");
+        }
+        if (threads < 1 || maxConnections < 1 || queueHighWatermark < 1) {
+            throw new IllegalArgumentException("threads, max connections and queue size must be positive");
+        }
+    }
+}

@@ -1,0 +1,484 @@
+package org.bip324proxy.relay;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.bip324proxy.v1.Network;
+import org.bip324proxy.v1.V1FrameDecoder;
+import org.bip324proxy.v1.V1FrameEncoder;
+import org.bip324proxy.v1.V1Message;
+import org.bip324proxy.v1.V1Protocol;
+import org.bip324proxy.v1.V1ProtocolException;
+import org.bip324proxy.v1.V1Sniffer;
+import org.bip324proxy.v1.VersionMessage;
+import org.bip324proxy.v2.V2Packet;
+import org.bip324proxy.v2.V2ProtocolException;
+import org.bip324proxy.v2.V2Transport;
+
+/**
+ * The proxy's logic for one client connection, sans I/O: the engine reports what happened on the
+ * two sockets (bytes, connect results, EOFs, errors, timeouts) and carries out the
+ * {@link SessionActions} this object asks for. No sockets, no threads, no clocks.
+ *
+ * <p>Story of a session: the client's first bytes are sniffed. Not v1 → the stream is passed
+ * through untouched to the original destination (if known). v1 → its first message must be
+ * VERSION, whose magic fixes the network; the destination is the redirect's original destination
+ * or VERSION's addr_recv. The proxy connects, runs the BIP324 handshake as initiator, forwards the
+ * (optionally rewritten) VERSION and translates every message both ways. With v1 fallback, a peer
+ * that closes or stays silent before sending its key is reconnected and relayed as plain v1.
+ *
+ * <p>Phases and allowed transitions:
+ * <pre>
+ * FIRST_MESSAGE -> CONNECTING   destination known (VERSION read, or not v1 → passthrough)
+ * CONNECTING    -> HANDSHAKE    connected, transport V2: our key and garbage sent
+ * CONNECTING    -> RELAY        connected, transport PASSTHROUGH or V1_FALLBACK
+ * HANDSHAKE     -> RELAY        peer's version packet received
+ * HANDSHAKE     -> CONNECTING   v1 fallback: peer closed/reset/silent before sending its key
+ * any           -> CLOSED       error, timeout, or both sides finished
+ * </pre>
+ */
+public final class ProxySession {
+    /** Where the session is; the engine arms the matching timeout. */
+    public enum Phase { FIRST_MESSAGE, CONNECTING, HANDSHAKE, RELAY, CLOSED }
+
+    /** What is spoken to the peer. */
+    public enum Transport { V2, PASSTHROUGH, V1_FALLBACK }
+
+    private static final byte[] VERSION_COMMAND = Arrays.copyOf(
+            VersionMessage.COMMAND.getBytes(java.nio.charset.StandardCharsets.US_ASCII), V1Protocol.COMMAND_SIZE);
+
+    private final SessionSettings settings;
+    private final SessionActions actions;
+    private final Optional<Destination> redirectDestination;
+    private final SessionStats stats = new SessionStats();
+
+    private Phase phase = Phase.FIRST_MESSAGE;
+    private Transport transport;
+    private Destination destination;
+    private Network network;
+    private String closeReason;
+
+    /** Client bytes held until the peer is ready (first message and anything after it). */
+    private byte[] backlog = new byte[512];
+    private int backlogLen;
+    private int versionFrameLen;
+    private VersionMessage version;
+    private byte[] versionPayloadToSend;
+
+    private V2Transport v2;
+    private V1FrameDecoder clientDecoder;
+    private V1ToV2 toPeer;
+    private V2ToV1 toClient;
+    private boolean versionSent;
+    private long peerBytesBeforeKey;
+    private boolean clientEof;
+    private boolean peerEof;
+
+    /**
+     * @param redirectDestination the destination the OS reported (SO_ORIGINAL_DST or TPROXY), if any;
+     *     already filtered of the proxy's own addresses by the caller or here
+     */
+    public ProxySession(SessionSettings settings, SessionActions actions, Optional<Destination> redirectDestination) {
+        this.settings = settings;
+        this.actions = actions;
+        this.redirectDestination = redirectDestination.filter(d -> !settings.isOwnAddress().test(d.address()));
+    }
+
+    // ---- events from the engine ------------------------------------------------------------
+
+    /** Bytes read from the client; {@code in} is fully consumed (copied where kept). */
+    public void onClientBytes(ByteBuffer in) {
+        stats.clientBytesIn += in.remaining();
+        switch (phase) {
+            case FIRST_MESSAGE -> {
+                appendBacklog(in);
+                readFirstMessage();
+            }
+            case CONNECTING -> appendBacklog(in); // engine should not read now; keep bytes anyway
+            case HANDSHAKE, RELAY -> {
+                if (transport == Transport.V2 && !versionSent) {
+                    appendBacklog(in);
+                } else if (transport == Transport.V2) {
+                    translateClientBytes(in);
+                } else {
+                    forwardRaw(in, true);
+                }
+            }
+            case CLOSED -> in.position(in.limit());
+            default -> throw new AssertionError(phase);
+        }
+    }
+
+    /** The connection requested by {@link SessionActions#connectPeer} is established. */
+    public void onPeerConnected() {
+        if (phase != Phase.CONNECTING) {
+            return;
+        }
+        switch (transport) {
+            case V2 -> {
+                v2 = V2Transport.create(V2Transport.Role.INITIATOR, network.magic(), settings.rng(),
+                        settings.aeadBackend(), V2ToV1.RECEIVE_HEADROOM);
+                toPeer = new V1ToV2(v2);
+                toClient = new V2ToV1(new V1FrameEncoder(network));
+                phase = Phase.HANDSHAKE;
+                flushHandshakeOutput();
+            }
+            case PASSTHROUGH -> {
+                phase = Phase.RELAY;
+                sendBacklogRaw(0);
+            }
+            case V1_FALLBACK -> {
+                phase = Phase.RELAY;
+                byte[] payload = versionPayloadToSend;
+                sendToPeer(ByteBuffer.wrap(new V1FrameEncoder(network).frame(VersionMessage.COMMAND, payload)));
+                stats.messagesToPeer++;
+                sendBacklogRaw(versionFrameLen);
+            }
+            default -> throw new AssertionError(transport);
+        }
+    }
+
+    /** Connecting to the destination failed. */
+    public void onPeerConnectFailed(String why) {
+        close("cannot connect to " + destination + ": " + why);
+    }
+
+    /** Bytes read from the peer; {@code in} is fully consumed. */
+    public void onPeerBytes(ByteBuffer in) {
+        stats.peerBytesIn += in.remaining();
+        if (phase == Phase.CLOSED) {
+            in.position(in.limit());
+            return;
+        }
+        if (transport != Transport.V2) {
+            forwardRaw(in, false);
+            return;
+        }
+        if (v2.sessionId() == null) {
+            peerBytesBeforeKey += in.remaining();
+        }
+        try {
+            V2Packet packet;
+            while ((packet = v2.receive(in)) != null) {
+                ByteBuffer frame = toClient.translate(packet);
+                if (frame != null) {
+                    stats.messagesToClient++;
+                    sendToClient(frame);
+                }
+            }
+            stats.decoysReceived = v2.decoysReceived();
+            stats.unknownShortIds = toClient.unknownShortIds();
+            stats.malformedTypes = toClient.malformedTypes();
+            flushHandshakeOutput();
+            if (phase == Phase.HANDSHAKE && v2.isHandshakeComplete()) {
+                phase = Phase.RELAY;
+            }
+        } catch (V2ProtocolException e) {
+            close("BIP324 error from peer (" + e.reason().name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage());
+        } catch (V2ToV1.OversizedPayloadException e) {
+            close(e.getMessage());
+        }
+    }
+
+    /** The client closed its sending side (EOF). */
+    public void onClientEof() {
+        clientEof = true;
+        if (phase == Phase.FIRST_MESSAGE || phase == Phase.CONNECTING || (phase == Phase.HANDSHAKE && !versionSent)) {
+            close("client closed before its VERSION could be delivered");
+            return;
+        }
+        if (clientDecoder != null && !clientDecoder.atMessageBoundary()) {
+            close("client closed in the middle of a message");
+            return;
+        }
+        finishOrHalfClose(true);
+    }
+
+    /** The peer closed its sending side (EOF). */
+    public void onPeerEof() {
+        peerEof = true;
+        if (tryV1Fallback("peer closed the connection during the BIP324 handshake")) {
+            return;
+        }
+        if (phase == Phase.HANDSHAKE) {
+            close("peer closed the connection during the BIP324 handshake"
+                    + (peerBytesBeforeKey < V2Transport.KEY_LEN ? " (it may only speak v1: see --v1-fallback)" : ""));
+            return;
+        }
+        finishOrHalfClose(false);
+    }
+
+    /** Reading from or writing to a socket failed (e.g. connection reset). */
+    public void onError(boolean peerSide, String why) {
+        if (peerSide && tryV1Fallback("peer failed during the BIP324 handshake: " + why)) {
+            return;
+        }
+        close((peerSide ? "peer" : "client") + " connection error: " + why);
+    }
+
+    /** The engine's timer for the current phase expired. */
+    public void onTimeout() {
+        switch (phase) {
+            case FIRST_MESSAGE -> close("no complete first message from the client in time");
+            case CONNECTING -> close("timed out connecting to " + destination);
+            case HANDSHAKE -> {
+                if (!tryV1Fallback("peer did not answer the BIP324 handshake in time")) {
+                    close("BIP324 handshake with " + destination + " timed out"
+                            + (peerBytesBeforeKey < V2Transport.KEY_LEN ? " (peer may only speak v1: see --v1-fallback)" : ""));
+                }
+            }
+            case RELAY -> close("idle timeout");
+            case CLOSED -> { }
+            default -> throw new AssertionError(phase);
+        }
+    }
+
+    // ---- first message ---------------------------------------------------------------------
+
+    private void readFirstMessage() {
+        ByteBuffer view = ByteBuffer.wrap(backlog, 0, backlogLen);
+        V1Sniffer.Result sniff = V1Sniffer.sniff(view);
+        switch (sniff.verdict()) {
+            case NEED_MORE -> { }
+            case NOT_V1 -> startPassthrough(sniff.reason());
+            case V1 -> readVersion(sniff.network().orElseThrow());
+            default -> throw new AssertionError(sniff.verdict());
+        }
+    }
+
+    private void startPassthrough(String why) {
+        if (redirectDestination.isEmpty()) {
+            close("client does not speak v1 (" + why + ") and its original destination is unknown,"
+                    + " so it cannot be passed through");
+            return;
+        }
+        destination = redirectDestination.get();
+        transport = Transport.PASSTHROUGH;
+        connect();
+    }
+
+    private void readVersion(Network detected) {
+        if (network == null) {
+            Optional<Network> accepted = settings.networks().stream().filter(n -> Arrays.equals(n.magic(), detected.magic())).findFirst();
+            if (accepted.isEmpty()) {
+                close("client speaks v1 with magic " + detected.magicHex() + " (" + detected.name()
+                        + "), which is not an accepted network (" + acceptedNames() + "); add it with --network");
+                return;
+            }
+            network = accepted.get();
+            if (!Arrays.equals(backlog, V1Protocol.COMMAND_OFFSET, V1Protocol.COMMAND_OFFSET + V1Protocol.COMMAND_SIZE,
+                    VERSION_COMMAND, 0, VERSION_COMMAND.length)) {
+                close("client's first message is '" + V1Protocol.parseCommand(backlog, V1Protocol.COMMAND_OFFSET)
+                        + "', but a v1 connection must start with 'version'");
+                return;
+            }
+        }
+        V1Message message;
+        try {
+            message = new V1FrameDecoder(network, 0).next(ByteBuffer.wrap(backlog, 0, backlogLen));
+            if (message == null) {
+                return;
+            }
+            version = VersionMessage.parse(message);
+        } catch (V1ProtocolException e) {
+            close("bad VERSION from client: " + e.getMessage());
+            return;
+        }
+        versionFrameLen = V1Protocol.HEADER_SIZE + message.length();
+        versionPayloadToSend = settings.userAgentSuffix()
+                .map(suffix -> version.appendUserAgentSuffix(suffix).payload())
+                .orElseGet(version::payload);
+        Optional<Destination> dest = chooseDestination();
+        if (dest.isEmpty()) {
+            return;
+        }
+        destination = dest.get();
+        transport = Transport.V2;
+        connect();
+    }
+
+    private Optional<Destination> chooseDestination() {
+        SessionSettings.DestinationMode mode = settings.destinationMode();
+        if (mode != SessionSettings.DestinationMode.ADDR_RECV && redirectDestination.isPresent()) {
+            return redirectDestination;
+        }
+        if (mode == SessionSettings.DestinationMode.ORIGINAL_DST || mode == SessionSettings.DestinationMode.TPROXY) {
+            close("connection was not redirected to the proxy (no original destination), and --destination "
+                    + mode.cliName() + " does not allow addr_recv: check the redirect rules");
+            return Optional.empty();
+        }
+        Optional<InetSocketAddress> addrRecv = version.addrRecv();
+        if (addrRecv.isEmpty()) {
+            close("no original destination and the client's VERSION addr_recv is empty (all zero):"
+                    + " redirect the client with the iptables/nftables rules instead of connecting directly");
+            return Optional.empty();
+        }
+        InetSocketAddress a = addrRecv.get();
+        InetAddress ip = a.getAddress();
+        if (a.getPort() == 0 || ip.isAnyLocalAddress() || settings.isOwnAddress().test(a)) {
+            close("addr_recv " + Endpoints.format(a) + " is " + (settings.isOwnAddress().test(a) ? "the proxy itself" : "not usable")
+                    + ": refusing to connect (would loop); redirect the client with the iptables/nftables rules");
+            return Optional.empty();
+        }
+        return Optional.of(new Destination(a, Destination.Source.ADDR_RECV));
+    }
+
+    private void connect() {
+        phase = Phase.CONNECTING;
+        actions.connectPeer(destination.address());
+    }
+
+    private boolean tryV1Fallback(String why) {
+        if (phase != Phase.HANDSHAKE || !settings.v1Fallback() || peerBytesBeforeKey >= V2Transport.KEY_LEN) {
+            return false;
+        }
+        v2.destroy();
+        v2 = null;
+        transport = Transport.V1_FALLBACK;
+        peerEof = false;
+        stats.v1FallbackReason = why;
+        connect();
+        return true;
+    }
+
+    // ---- relaying --------------------------------------------------------------------------
+
+    private void flushHandshakeOutput() {
+        byte[] out = v2.takeOutput();
+        if (out.length > 0) {
+            sendToPeer(ByteBuffer.wrap(out));
+        }
+        if (!versionSent && v2.canSend()) {
+            versionSent = true;
+            stats.sessionId = HexFormat.of().formatHex(v2.sessionId());
+            clientDecoder = new V1FrameDecoder(network, V1ToV2.HEADROOM, V1ToV2.TAILROOM);
+            byte[] payload = versionPayloadToSend;
+            byte[] framed = new byte[V1ToV2.HEADROOM + payload.length + V1ToV2.TAILROOM];
+            System.arraycopy(payload, 0, framed, V1ToV2.HEADROOM, payload.length);
+            stats.messagesToPeer++;
+            sendToPeer(toPeer.translate(new V1Message(VersionMessage.COMMAND, framed, V1ToV2.HEADROOM, payload.length)));
+            ByteBuffer rest = ByteBuffer.wrap(backlog, versionFrameLen, backlogLen - versionFrameLen);
+            backlog = null;
+            translateClientBytes(rest);
+        }
+    }
+
+    private void translateClientBytes(ByteBuffer in) {
+        try {
+            V1Message m;
+            while ((m = clientDecoder.next(in)) != null) {
+                stats.messagesToPeer++;
+                sendToPeer(toPeer.translate(m));
+            }
+        } catch (V1ProtocolException e) {
+            close("bad v1 data from client: " + e.getMessage());
+        }
+    }
+
+    private void forwardRaw(ByteBuffer in, boolean fromClient) {
+        ByteBuffer copy = ByteBuffer.allocate(in.remaining());
+        copy.put(in).flip();
+        if (fromClient) {
+            sendToPeer(copy);
+        } else {
+            sendToClient(copy);
+        }
+    }
+
+    private void sendBacklogRaw(int from) {
+        if (backlogLen > from) {
+            sendToPeer(ByteBuffer.wrap(Arrays.copyOfRange(backlog, from, backlogLen)));
+        }
+        backlog = null;
+    }
+
+    private void finishOrHalfClose(boolean client) {
+        if (clientEof && peerEof) {
+            close(null);
+        } else if (client) {
+            actions.shutdownPeerOutput();
+        } else {
+            actions.shutdownClientOutput();
+        }
+    }
+
+    private void appendBacklog(ByteBuffer in) {
+        int n = in.remaining();
+        if (backlogLen + n > backlog.length) {
+            backlog = Arrays.copyOf(backlog, Math.max(backlog.length * 2, backlogLen + n));
+        }
+        in.get(backlog, backlogLen, n);
+        backlogLen += n;
+    }
+
+    private void sendToPeer(ByteBuffer b) {
+        stats.peerBytesOut += b.remaining();
+        actions.sendToPeer(b);
+    }
+
+    private void sendToClient(ByteBuffer b) {
+        stats.clientBytesOut += b.remaining();
+        actions.sendToClient(b);
+    }
+
+    private void close(String reason) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        closeReason = reason;
+        if (v2 != null) {
+            v2.destroy();
+        }
+        actions.close();
+    }
+
+    private String acceptedNames() {
+        return settings.networks().stream().map(Network::name).collect(Collectors.joining(", "));
+    }
+
+    // ---- state for the engine and logs -----------------------------------------------------
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Whether the engine should read from the client now (besides its own backpressure). */
+    public boolean wantsClientBytes() {
+        return switch (phase) {
+            case FIRST_MESSAGE, RELAY -> !clientEof;
+            case HANDSHAKE -> versionSent && !clientEof;
+            default -> false;
+        };
+    }
+
+    /** Whether the engine should read from the peer now. */
+    public boolean wantsPeerBytes() {
+        return (phase == Phase.HANDSHAKE || phase == Phase.RELAY) && !peerEof;
+    }
+
+    public Optional<Transport> transport() {
+        return Optional.ofNullable(transport);
+    }
+
+    public Optional<Destination> destination() {
+        return Optional.ofNullable(destination);
+    }
+
+    public Optional<Network> network() {
+        return Optional.ofNullable(network);
+    }
+
+    /** Why the session closed; empty while open or after a clean close by both sides. */
+    public Optional<String> closeReason() {
+        return Optional.ofNullable(closeReason);
+    }
+
+    public SessionStats stats() {
+        return stats;
+    }
+}

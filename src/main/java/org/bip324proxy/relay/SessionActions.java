@@ -1,0 +1,28 @@
+package org.bip324proxy.relay;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/** What a {@link ProxySession} asks its engine to do. Calls happen inside the session's events. */
+public interface SessionActions {
+    /** Queue bytes for the client; the buffer (position..limit) now belongs to the engine. */
+    void sendToClient(ByteBuffer bytes);
+
+    /** Queue bytes for the peer; the buffer now belongs to the engine. */
+    void sendToPeer(ByteBuffer bytes);
+
+    /**
+     * Connect to {@code address}, dropping any current peer connection (and its queued bytes);
+     * report with {@link ProxySession#onPeerConnected} or {@link ProxySession#onPeerConnectFailed}.
+     */
+    void connectPeer(InetSocketAddress address);
+
+    /** Once the peer's queue is written, shut down its output (TCP FIN): the client finished. */
+    void shutdownPeerOutput();
+
+    /** Once the client's queue is written, shut down its output: the peer finished. */
+    void shutdownClientOutput();
+
+    /** Write what is queued (within a bounded time), then close both sockets. */
+    void close();
+}

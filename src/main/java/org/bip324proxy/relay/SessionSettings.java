@@ -1,0 +1,53 @@
+package org.bip324proxy.relay;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.bip324proxy.crypto.AeadBackend;
+import org.bip324proxy.v1.Network;
+
+/**
+ * What every {@link ProxySession} of one proxy shares.
+ *
+ * @param networks the networks whose v1 clients are accepted (matched by magic)
+ * @param destinationMode where destinations may come from
+ * @param v1Fallback relay plain v1 when the peer does not answer the BIP324 handshake
+ * @param userAgentSuffix appended to the client's VERSION user agent, if present
+ * @param aeadBackend the ChaCha20-Poly1305 implementation for new sessions
+ * @param isOwnAddress true for the proxy's own listening addresses (loop guard)
+ * @param rng randomness for keys and garbage
+ */
+public record SessionSettings(
+        List<Network> networks,
+        DestinationMode destinationMode,
+        boolean v1Fallback,
+        Optional<String> userAgentSuffix,
+        AeadBackend aeadBackend,
+        Predicate<InetSocketAddress> isOwnAddress,
+        SecureRandom rng) {
+
+    /** Which destination sources the proxy may use. */
+    public enum DestinationMode {
+        /** SO_ORIGINAL_DST when the connection was redirected, else the VERSION's addr_recv. */
+        AUTO,
+        /** Only SO_ORIGINAL_DST: direct connections are refused. */
+        ORIGINAL_DST,
+        /** Only the VERSION's addr_recv (e.g. clients configured to use the proxy directly). */
+        ADDR_RECV,
+        /** The accepted socket's local address (TPROXY on a router). */
+        TPROXY;
+
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public SessionSettings {
+        networks = List.copyOf(networks);
+        if (networks.isEmpty()) {
+            throw new IllegalArgumentException("at least one network must be accepted");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.bip324proxy.relay;
+
+import java.nio.ByteBuffer;
+import org.bip324proxy.v1.V1FrameEncoder;
+import org.bip324proxy.v1.V1Protocol;
+import org.bip324proxy.v2.MessageTypes;
+import org.bip324proxy.v2.PacketCipher;
+import org.bip324proxy.v2.V2Packet;
+
+/**
+ * Turns received BIP324 application packets into v1 frames without copying the payload: the
+ * 24-byte v1 header (with a freshly computed checksum) is written over the packet header and
+ * message type in front of the payload. Packets whose message type is unknown (short IDs 29+)
+ * or malformed are dropped and counted, as Bitcoin Core does.
+ */
+public final class V2ToV1 {
+    /**
+     * Free bytes a V2Transport must leave before each packet's contents so that the v1 header fits
+     * in front of the payload (the payload starts at least header + 1-byte type after them).
+     */
+    public static final int RECEIVE_HEADROOM = V1Protocol.HEADER_SIZE - PacketCipher.HEADER_LEN - 1;
+
+    private final V1FrameEncoder encoder;
+    private long unknownShortIds;
+    private long malformedTypes;
+
+    public V2ToV1(V1FrameEncoder encoder) {
+        this.encoder = encoder;
+    }
+
+    /**
+     * Returns the v1 frame for {@code packet} (a view of the packet's own array), or null if the
+     * packet was dropped.
+     *
+     * @throws OversizedPayloadException if the payload exceeds what a v1 peer accepts
+     */
+    public ByteBuffer translate(V2Packet packet) throws OversizedPayloadException {
+        byte[] buf = packet.array();
+        int contentsEnd = packet.offset() + packet.length();
+        if (packet.length() == 0) {
+            malformedTypes++;
+            return null;
+        }
+        int first = buf[packet.offset()] & 0xff;
+        String command;
+        int payloadOff;
+        if (first != 0) {
+            command = MessageTypes.command(first);
+            if (command == null) {
+                unknownShortIds++;
+                return null;
+            }
+            payloadOff = packet.offset() + 1;
+        } else {
+            command = packet.length() >= MessageTypes.LONG_FORM_LEN ? V1Protocol.parseCommand(buf, packet.offset() + 1) : null;
+            if (command == null) {
+                malformedTypes++;
+                return null;
+            }
+            payloadOff = packet.offset() + MessageTypes.LONG_FORM_LEN;
+        }
+        int payloadLen = contentsEnd - payloadOff;
+        if (payloadLen > V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH) {
+            throw new OversizedPayloadException(command, payloadLen);
+        }
+        int headerOff = payloadOff - V1Protocol.HEADER_SIZE;
+        encoder.writeHeader(command, buf, payloadOff, payloadLen, buf, headerOff);
+        return ByteBuffer.wrap(buf, headerOff, V1Protocol.HEADER_SIZE + payloadLen);
+    }
+
+    /** Packets dropped because their short ID is not one this proxy knows (29 and above). */
+    public long unknownShortIds() {
+        return unknownShortIds;
+    }
+
+    /** Packets dropped because their message type was empty or not a valid v1 command. */
+    public long malformedTypes() {
+        return malformedTypes;
+    }
+
+    /** A v2 peer sent a payload larger than the v1 protocol allows (4,000,000 bytes). */
+    public static final class OversizedPayloadException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        OversizedPayloadException(String command, int length) {
+            super("peer sent a '" + command + "' payload of " + length + " bytes; v1 allows at most "
+                    + V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH);
+        }
+    }
+}
