@@ -177,9 +177,7 @@ public final class V1FrameDecoder {
 
     private void startPayload() throws V1ProtocolException {
         int magic = Network.packAt(header, 0);
-        if (network == null) {
-            network = Network.forMagic(magic);
-        } else if (magic != network.packedMagic()) {
+        if (network != null && magic != network.packedMagic()) {
             throw new V1ProtocolException(Reason.BAD_MAGIC, "expected " + network.magicHex() + " (" + network.name()
                     + "), got " + Network.hex8(magic) + Network.knownByMagic(magic)
                             .map(n -> " (the " + n.name() + " magic)").orElse(" (not a known network's magic)"));
@@ -195,6 +193,9 @@ public final class V1FrameDecoder {
         if (length > MAX_PROTOCOL_MESSAGE_LENGTH) {
             throw new V1ProtocolException(Reason.OVERSIZED_PAYLOAD, "header of \"" + cmd + "\" announces " + length
                     + " payload bytes; the limit is " + MAX_PROTOCOL_MESSAGE_LENGTH + " (MAX_PROTOCOL_MESSAGE_LENGTH)");
+        }
+        if (network == null) {
+            network = Network.forMagic(magic); // adopted only once the whole header is valid
         }
         command = cmd;
         payloadLength = (int) length;

@@ -24,6 +24,8 @@ import java.util.Objects;
 public final class V1FrameEncoder {
     private final Network network;
     private final Sha256d hash = new Sha256d();
+    /** Staging for buffers without an accessible array (direct or read-only). */
+    private final byte[] scratch = new byte[HEADER_SIZE];
 
     public V1FrameEncoder(Network network) {
         this.network = Objects.requireNonNull(network, "network");
@@ -72,7 +74,11 @@ public final class V1FrameEncoder {
             writeHeader(command, payload, off, len, out.array(), at);
             out.position(out.position() + HEADER_SIZE);
         } else {
-            out.put(header(command, payload, off, len));
+            if (out.remaining() < HEADER_SIZE) {
+                throw new java.nio.BufferOverflowException();
+            }
+            writeHeader(command, payload, off, len, scratch, 0);
+            out.put(scratch);
         }
     }
 

@@ -205,6 +205,9 @@ class V1FrameCodecTest {
             out.position(3);
             out.get(got);
             assertEquals(MAINNET_PING.replace(" ", "").substring(0, 48), hex(got));
+            out.position(10);
+            assertThrows(java.nio.BufferOverflowException.class, () -> mainnet.writeHeader("ping", payload, 0, 8, out));
+            assertEquals(10, out.position());
         }
     }
 
@@ -227,6 +230,15 @@ class V1FrameCodecTest {
         decodeOne(d, new V1FrameEncoder(custom).frame("verack", new byte[0]));
         assertArrayEquals(hex("a1b2c3d4"), d.network().orElseThrow().magic());
         assertFalse(d.network().orElseThrow().isKnown());
+    }
+
+    @Test
+    void adoptingDecoderDoesNotAdoptTheMagicOfAnInvalidHeader() {
+        V1FrameDecoder d = V1FrameDecoder.adoptingFirstMagic(0);
+        byte[] tls = hex("1603010135010001310303" + "00".repeat(13));
+        V1ProtocolException e = assertThrows(V1ProtocolException.class, () -> d.next(ByteBuffer.wrap(tls)));
+        assertEquals(Reason.BAD_COMMAND, e.reason());
+        assertTrue(d.network().isEmpty());
     }
 
     // ---------------------------------------------------------------- errors
