@@ -13,8 +13,9 @@ import jnr.ffi.Runtime;
  * access is actually needed.
  *
  * <p>jffi, below jnr-ffi, extracts a small native stub into {@code java.io.tmpdir} and loads it
- * from there. If that directory is mounted {@code noexec} (systemd {@code PrivateTmp=} may give
- * such a /tmp), loading fails; start the JVM with {@code -Djffi.extract.dir=DIR} naming a writable
+ * from there (jffi 1.4.3 retries in the working directory when that fails). If that directory is
+ * mounted {@code noexec} (systemd {@code PrivateTmp=} may give such a /tmp), loading fails; start
+ * the JVM with {@code -Djffi.extract.dir=DIR} naming a writable
  * directory that allows executing (for example the service's state directory).
  */
 final class NativeLibC {
@@ -51,9 +52,18 @@ final class NativeLibC {
     }
 
     static String failureMessage(Throwable cause) {
-        return "native access through jnr-ffi/jffi is unavailable (" + cause + "). "
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = String.valueOf(root.getMessage()).replaceAll("\\s+", " ").strip();
+        if (detail.length() > 300) {
+            detail = detail.substring(0, 300) + "...";
+        }
+        return "native access through jnr-ffi/jffi is unavailable (" + cause
+                + (root == cause ? "" : "; root cause: " + detail) + "). "
                 + "jffi extracts a native stub into java.io.tmpdir (currently "
-                + System.getProperty("java.io.tmpdir") + "); if that directory is mounted noexec "
+                + System.getProperty("java.io.tmpdir") + ", then the working directory); if these are noexec "
                 + "(for example by systemd PrivateTmp=), start Java with "
                 + "-Djffi.extract.dir=<a writable directory that allows executing>";
     }
@@ -66,7 +76,9 @@ final class NativeLibC {
             LibC lib = null;
             Throwable failure = null;
             try {
-                lib = LibraryLoader.create(LibC.class).load("c");
+                // jnr-ffi loads lazily by default (the first call would throw UnsatisfiedLinkError):
+                // fail here instead, where the error is caught and explained.
+                lib = LibraryLoader.create(LibC.class).failImmediately().load("c");
             } catch (LinkageError | RuntimeException e) {
                 failure = e;
             }

@@ -83,6 +83,8 @@ public final class ProcessIdentity {
                 if (p == null || !p.isNative()) {
                     failure = new UnsupportedOperationException("jnr-posix has no native support here");
                     p = null;
+                } else {
+                    p.getegid(); // jnr binds lazily: make a native call now, where failure is caught
                 }
             } catch (LinkageError | RuntimeException e) {
                 failure = e;

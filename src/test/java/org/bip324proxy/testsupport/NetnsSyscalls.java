@@ -35,7 +35,7 @@ public interface NetnsSyscalls {
 
     /** Lazily loaded. */
     final class Holder {
-        static final NetnsSyscalls LIBC = LibraryLoader.create(NetnsSyscalls.class).load("c");
+        static final NetnsSyscalls LIBC = LibraryLoader.create(NetnsSyscalls.class).failImmediately().load("c");
 
         private Holder() {
         }
