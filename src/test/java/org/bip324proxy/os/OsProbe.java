@@ -36,17 +36,31 @@ public final class OsProbe {
                 }
             }
             case "native" -> {
-                // Startup without native code must work: the fd path is pure Java.
+                // Startup without native code must work: the fd path is pure Java. Each native
+                // step must then fail with NativeUnavailableException, never a raw LinkageError.
+                boolean unavailable = false;
                 try (ServerSocketChannel s = ServerSocketChannel.open()) {
                     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                     System.out.println("fd " + SocketFds.fd(s));
                     try (SocketChannel c = SocketChannel.open(s.getLocalAddress());
                          SocketChannel accepted = s.accept()) {
-                        System.out.println("lookup " + OriginalDestination.lookup(accepted));
-                        System.out.println("gid " + ProcessIdentity.primaryGid());
+                        for (int attempt = 0; attempt < 2; attempt++) {
+                            try {
+                                System.out.println("lookup " + OriginalDestination.lookup(accepted));
+                            } catch (NativeUnavailableException e) {
+                                System.out.println("lookup unavailable: " + e.getMessage());
+                                unavailable = true;
+                            }
+                        }
                     }
+                }
+                try {
+                    System.out.println("gid " + ProcessIdentity.primaryGid());
                 } catch (NativeUnavailableException e) {
-                    System.out.println("unavailable: " + e.getMessage());
+                    System.out.println("identity unavailable: " + e.getMessage());
+                    unavailable = true;
+                }
+                if (unavailable) {
                     System.exit(3);
                 }
             }
