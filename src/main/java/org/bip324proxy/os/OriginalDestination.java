@@ -105,7 +105,7 @@ public final class OriginalDestination {
         }
         InetSocketAddress local = (InetSocketAddress) localAddress;
         Optional<InetSocketAddress> original = query(SocketFds.fd(accepted), queryFor(local.getAddress()));
-        return original.filter(o -> !isSameEndpoint(o, local));
+        return original.filter(o -> !isSelf(o, local));
     }
 
     /**
@@ -190,8 +190,15 @@ public final class OriginalDestination {
         return ((buffer[2] & 0xff) << 8) | (buffer[3] & 0xff);
     }
 
-    /** Same IP address bytes and port (IPv6 scope ids are ignored, as {@code InetAddress.equals} does). */
-    static boolean isSameEndpoint(InetSocketAddress a, InetSocketAddress b) {
-        return a.getPort() == b.getPort() && a.getAddress().equals(b.getAddress());
+    /**
+     * The loop guard: true when a supposed original destination is the accepted socket's own local
+     * address, i.e. the connection came to the proxy directly and was not redirected. Connecting
+     * there would connect the proxy to itself. Compares the port and the address bytes (IPv6 scope
+     * ids are ignored, as {@code InetAddress.equals} does); both must be resolved addresses.
+     */
+    public static boolean isSelf(InetSocketAddress destination, InetSocketAddress local) {
+        return destination.getPort() == local.getPort()
+                && destination.getAddress() != null
+                && destination.getAddress().equals(local.getAddress());
     }
 }

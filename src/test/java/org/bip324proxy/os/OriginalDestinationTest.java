@@ -92,11 +92,11 @@ class OriginalDestinationTest {
     }
 
     @Test
-    void sameEndpointComparesAddressAndPort() throws Exception {
+    void loopGuardComparesAddressAndPort() throws Exception {
         InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1);
-        assertTrue(OriginalDestination.isSameEndpoint(a, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1)));
-        assertFalse(OriginalDestination.isSameEndpoint(a, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 2)));
-        assertFalse(OriginalDestination.isSameEndpoint(a, new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 1)));
+        assertTrue(OriginalDestination.isSelf(a, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1)));
+        assertFalse(OriginalDestination.isSelf(a, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 2)));
+        assertFalse(OriginalDestination.isSelf(a, new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 1)));
     }
 
     @Test
@@ -115,6 +115,7 @@ class OriginalDestinationTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             try (SocketChannel client = SocketChannel.open(server.getLocalAddress());
                  SocketChannel accepted = server.accept()) {
+                assertEquals(client.getLocalAddress(), accepted.getRemoteAddress());
                 assertEquals(Optional.empty(), OriginalDestination.lookup(accepted));
             }
         }
