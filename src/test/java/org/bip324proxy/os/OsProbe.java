@@ -44,6 +44,7 @@ public final class OsProbe {
                     System.out.println("fd " + SocketFds.fd(s));
                     try (SocketChannel c = SocketChannel.open(s.getLocalAddress());
                          SocketChannel accepted = s.accept()) {
+                        System.out.println("connected " + c.isConnected());
                         for (int attempt = 0; attempt < 2; attempt++) {
                             try {
                                 System.out.println("lookup " + OriginalDestination.lookup(accepted));

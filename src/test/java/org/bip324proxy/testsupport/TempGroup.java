@@ -30,7 +30,7 @@ public final class TempGroup implements AutoCloseable {
     }
 
     /** Adds a new group; the system picks its gid. */
-    public static TempGroup create() throws IOException, InterruptedException {
+    public static TempGroup create() throws IOException {
         deleteStale();
         String name = PREFIX + PID + "-" + COUNTER.incrementAndGet();
         groupTool("groupadd", name);
@@ -52,7 +52,7 @@ public final class TempGroup implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         if (!closed) {
             closed = true;
             groupTool("groupdel", name);
@@ -60,7 +60,7 @@ public final class TempGroup implements AutoCloseable {
     }
 
     /** Deletes {@code b324t-g<pid>-*} groups whose pid is not alive. */
-    static void deleteStale() throws IOException, InterruptedException {
+    static void deleteStale() throws IOException {
         for (String line : Files.readAllLines(Path.of("/etc/group"))) {
             String group = line.split(":", 2)[0];
             Matcher m = OWN_NAME.matcher(group);
@@ -74,7 +74,7 @@ public final class TempGroup implements AutoCloseable {
     }
 
     /** groupadd/groupdel, retried while another process holds the /etc/group lock. */
-    private static void groupTool(String tool, String group) throws IOException, InterruptedException {
+    private static void groupTool(String tool, String group) throws IOException {
         Cmd.Result last = null;
         for (int attempt = 0; attempt < 20; attempt++) {
             last = Cmd.run(List.of(tool, group), null, Duration.ofSeconds(30));
@@ -84,7 +84,12 @@ public final class TempGroup implements AutoCloseable {
             if (!last.stderr().contains("lock")) {
                 break;
             }
-            Thread.sleep(100 + 50L * attempt);
+            try {
+                Thread.sleep(100 + 50L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         last.check();
     }
