@@ -1,7 +1,231 @@
 package org.bip324proxy.cli;
 
-public final class Main {
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.bip324proxy.crypto.AeadBackend;
+import org.bip324proxy.engine.EngineConfig;
+import org.bip324proxy.engine.ProxyServer;
+import org.bip324proxy.log.EventLog;
+import org.bip324proxy.os.NativeUnavailableException;
+import org.bip324proxy.os.ProcessIdentity;
+import org.bip324proxy.relay.SessionSettings;
+import org.bip324proxy.v1.Network;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line entry point: {@code java -jar bip324-proxy.jar [OPTIONS]} runs the proxy. */
+@Command(name = "bip324-proxy",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Transparent BIP324 proxy: upgrades the outbound P2P connections of Bitcoin clients that only "
+                    + "speak the plaintext v1 protocol to encrypted BIP324 (v2) connections, without changing the clients.",
+            "",
+            "Let the kernel redirect the client's connections here (see iptables/ and nftables/ in the project), "
+                    + "e.g. run the client as 'sudo -g redirect_to_bip324-proxy CLIENT'. The proxy finds each "
+                    + "connection's real destination (SO_ORIGINAL_DST, else the VERSION message's addr_recv), "
+                    + "performs the BIP324 handshake with it and translates every message both ways. "
+                    + "Connections that are not v1 are passed through untouched.",
+            ""})
+public final class Main implements Callable<Integer> {
+    static final String DEFAULT_REDIRECT_GROUP = ProcessIdentity.REDIRECT_GROUP;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", split = ",",
+            description = "Address to accept redirected connections on; repeatable. IPv6 as [ADDR]:PORT. "
+                    + "On a router, add the LAN address (PREROUTING REDIRECT does not reach 127.0.0.1). "
+                    + "Default: 127.0.0.1:1324 and [::1]:1324 (IPv6 redirects land on ::1).")
+    List<String> listen = new ArrayList<>();
+
+    @Option(names = "--network", paramLabel = "NETWORK", split = ",", defaultValue = "auto",
+            description = "Networks whose clients are accepted, detected from the v1 magic: auto (= mainnet, testnet3, "
+                    + "testnet4, signet, regtest), one of those names, or a custom NAME:MAGICHEX (e.g. a custom "
+                    + "signet); repeatable. Default: ${DEFAULT-VALUE}.")
+    List<String> networks;
+
+    @Option(names = "--destination", paramLabel = "MODE", defaultValue = "auto",
+            description = "Where each connection's real destination comes from: auto (SO_ORIGINAL_DST, else "
+                    + "the VERSION's addr_recv), original-dst, addr-recv, or tproxy (the accepted socket's local "
+                    + "address). Default: ${DEFAULT-VALUE}.")
+    String destination;
+
+    @Option(names = "--v1-fallback", defaultValue = "false",
+            description = "If a peer closes, resets or stays silent instead of answering the BIP324 handshake, "
+                    + "reconnect and relay plain, UNENCRYPTED v1 (logged loudly). Default: ${DEFAULT-VALUE} "
+                    + "(such connections fail).")
+    boolean v1Fallback;
+
+    @Option(names = "--user-agent-suffix", paramLabel = "TEXT",
+            description = "Append TEXT to the user agent of the client's VERSION message (kept within 256 bytes). "
+                    + "Default: none (VERSION forwarded unchanged).")
+    String userAgentSuffix;
+
+    @Option(names = "--first-message-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = Durations.class,
+            description = "Time for the client to send its first complete message. Default: ${DEFAULT-VALUE}.")
+    Duration firstMessageTimeout;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
+            description = "Time to connect to the destination. Default: ${DEFAULT-VALUE}.")
+    Duration connectTimeout;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "20s", converter = Durations.class,
+            description = "Time from connecting until the peer completes the BIP324 handshake (v1-only peers "
+                    + "may never answer). Default: ${DEFAULT-VALUE}.")
+    Duration handshakeTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30m", converter = Durations.class,
+            description = "Close a relayed connection after this long without traffic either way "
+                    + "(Bitcoin nodes ping every 2 minutes). Default: ${DEFAULT-VALUE}.")
+    Duration idleTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1024",
+            description = "Most client connections at once; more are closed on arrival. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event-loop threads. Default: the number of CPUs.")
+    Integer threads;
+
+    @Option(names = "--buffer-limit", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Bytes queued towards one socket above which the other side is no longer read "
+                    + "(backpressure; one message may exceed it). Default: ${DEFAULT-VALUE}.")
+    int bufferLimit;
+
+    @Option(names = "--aead", paramLabel = "BACKEND", defaultValue = "auto",
+            description = "ChaCha20-Poly1305 implementation: auto (the JDK's on Java 20+, where it is intrinsified; "
+                    + "Bouncy Castle before), jdk, or bouncy-castle. Default: ${DEFAULT-VALUE}.")
+    String aead;
+
+    @Option(names = "--redirect-group", paramLabel = "GROUP", defaultValue = DEFAULT_REDIRECT_GROUP,
+            description = "The group whose connections the firewall redirects; the proxy refuses to run with it "
+                    + "as its primary group (its own connections would loop). Default: ${DEFAULT-VALUE}.")
+    String redirectGroup;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Log line format on stderr: text (key=value) or json. Default: ${DEFAULT-VALUE}.")
+    String logFormat;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "Least severe level logged: debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
+    String logLevel;
+
     public static void main(String[] args) {
-        System.out.println("bip324-proxy");
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
+            cmd.getErr().println("bip324-proxy: " + ex.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        EventLog log;
+        SessionSettings settings;
+        EngineConfig config;
+        try {
+            log = new EventLog(System.err, EventLog.Format.parse(logFormat), parseLevel(logLevel));
+            settings = new SessionSettings(parseNetworks(networks), parseDestination(destination), v1Fallback,
+                    Optional.ofNullable(userAgentSuffix), parseAead(aead), a -> false, new SecureRandom());
+            config = new EngineConfig(listenAddresses(), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
+                    firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        checkNotInRedirectGroup();
+        ProxyServer server = new ProxyServer(config, settings, log);
+        try {
+            server.start();
+        } catch (IOException e) {
+            System.err.println("bip324-proxy: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping").with("open_connections", server.activeConnections()).log();
+            server.close();
+            stopped.countDown();
+        }, "bip324-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private void checkNotInRedirectGroup() {
+        try {
+            ProcessIdentity.checkNotRedirected(redirectGroup);
+        } catch (NativeUnavailableException e) {
+            System.err.println("bip324-proxy: warning: cannot check the process group (" + e.getMessage() + ")");
+        }
+    }
+
+    private List<InetSocketAddress> listenAddresses() {
+        List<String> specs = listen.isEmpty() ? List.of("127.0.0.1:1324", "[::1]:1324") : listen;
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String s : specs) {
+            out.add(HostPort.parse(s));
+        }
+        return out;
+    }
+
+    static List<Network> parseNetworks(List<String> specs) {
+        Set<Network> out = new LinkedHashSet<>();
+        for (String s : specs) {
+            if (s.equalsIgnoreCase("auto")) {
+                out.addAll(Network.knownNetworks());
+            } else {
+                out.add(Network.parse(s));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    static SessionSettings.DestinationMode parseDestination(String s) {
+        for (SessionSettings.DestinationMode m : SessionSettings.DestinationMode.values()) {
+            if (m.cliName().equalsIgnoreCase(s.trim())) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("--destination must be auto, original-dst, addr-recv or tproxy, got '" + s + "'");
+    }
+
+    static AeadBackend parseAead(String s) {
+        return s.equalsIgnoreCase("auto") ? AeadBackend.preferred() : AeadBackend.parse(s);
+    }
+
+    static EventLog.Level parseLevel(String s) {
+        try {
+            return EventLog.Level.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--log-level must be debug, info, warn or error, got '" + s + "'");
+        }
+    }
+
+    /** Version from the jar manifest (set by Maven), with the running JDK. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "bip324-proxy " + (v != null ? v : "(development build)"),
+                "Java " + Runtime.version() + ", AEAD backend " + AeadBackend.preferred().cliName(),
+            };
+        }
     }
 }

@@ -158,7 +158,7 @@ public final class ProxySession {
             forwardRaw(in, false);
             return;
         }
-        if (v2.sessionId() == null) {
+        if (!v2.canSend()) {
             peerBytesBeforeKey += in.remaining();
         }
         try {

@@ -71,6 +71,19 @@ public final class V1Protocol {
         return null;
     }
 
+    /**
+     * Reads the 12-byte command field at {@code a[off..off+12)} (as found in a v1 header or a
+     * BIP324 long-form message type).
+     *
+     * @return the command, or null if the field is not 1..12 printable ASCII bytes then NULs
+     */
+    public static String parseCommand(byte[] a, int off) {
+        if (commandProblem(a, off) != null) {
+            return null;
+        }
+        return new String(a, off, commandLength(a, off), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     /** Length of the command name in a field already validated by {@link #commandProblem}. */
     static int commandLength(byte[] a, int off) {
         int n = 0;

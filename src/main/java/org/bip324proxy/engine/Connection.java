@@ -1,0 +1,403 @@
+package org.bip324proxy.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+import org.bip324proxy.log.EventLog;
+import org.bip324proxy.relay.Destination;
+import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.SessionActions;
+
+/**
+ * The engine side of one client connection: two sockets, two outbound queues, timers, and the
+ * {@link ProxySession} that decides what the bytes mean. Lives on one {@link EventLoop} thread.
+ * Backpressure: a socket is not read while the opposite socket has more than the high watermark
+ * queued, so memory per connection stays bounded whatever the peers do.
+ */
+final class Connection implements SessionActions {
+    private final long id;
+    private final EventLoop loop;
+    private final ProxyServer server;
+    private final EngineConfig config;
+    private final EventLog log;
+    private final SocketChannel client;
+    private final InetSocketAddress clientAddress;
+    private final SelectionKey clientKey;
+    private final ProxySession session;
+    private final OutboundQueue toClient = new OutboundQueue();
+    private final OutboundQueue toPeer = new OutboundQueue();
+    private final long openedAt;
+
+    private SocketChannel peer;
+    private SelectionKey peerKey;
+    private boolean peerConnecting;
+    private boolean shutdownPeerPending;
+    private boolean shutdownClientPending;
+    private boolean closing;
+    private boolean closed;
+    private long closeDeadline;
+    private ProxySession.Phase lastPhase;
+    private long phaseStartedAt;
+    private long lastActivityAt;
+    private long handshakeStartedAt;
+    private boolean inEvent;
+
+    Connection(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress,
+            Optional<Destination> redirect) throws IOException {
+        this.id = id;
+        this.loop = loop;
+        this.server = server;
+        this.config = server.config();
+        this.log = server.log();
+        this.client = client;
+        this.clientAddress = clientAddress;
+        this.openedAt = System.nanoTime();
+        this.lastActivityAt = openedAt;
+        this.session = new ProxySession(server.settings(), this, redirect);
+        this.clientKey = client.register(loop.selector(), SelectionKey.OP_READ, new Side(false));
+        log.info("accept").with("conn", id).with("client", Endpoints.format(clientAddress))
+                .with("original_dst", redirect.map(Destination::toString).orElse(null)).log();
+        afterEvent();
+    }
+
+    // ---- SessionActions ---------------------------------------------------------------------
+
+    @Override
+    public void sendToClient(ByteBuffer bytes) {
+        toClient.add(bytes);
+    }
+
+    @Override
+    public void sendToPeer(ByteBuffer bytes) {
+        toPeer.add(bytes);
+    }
+
+    @Override
+    public void connectPeer(InetSocketAddress address) {
+        dropPeer();
+        log.info("connect").with("conn", id).with("dest", session.destination().map(Destination::toString).orElse(null))
+                .with("network", session.network().map(n -> n.name()).orElse(null))
+                .with("transport", session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null))
+                .log();
+        try {
+            peer = SocketChannel.open(address.getAddress() instanceof java.net.Inet6Address
+                    ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+            peer.configureBlocking(false);
+            peer.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            peerConnecting = true;
+            peerKey = peer.register(loop.selector(), SelectionKey.OP_CONNECT, new Side(true));
+            if (peer.connect(address)) {
+                loop.execute(() -> event(this::peerConnected));
+            }
+        } catch (IOException | RuntimeException e) {
+            String why = describe(e);
+            loop.execute(() -> event(() -> session.onPeerConnectFailed(why)));
+        }
+    }
+
+    @Override
+    public void shutdownPeerOutput() {
+        shutdownPeerPending = true;
+    }
+
+    @Override
+    public void shutdownClientOutput() {
+        shutdownClientPending = true;
+    }
+
+    @Override
+    public void close() {
+        if (!closing) {
+            closing = true;
+            closeDeadline = System.nanoTime() + config.closeFlushTimeout().toNanos();
+        }
+    }
+
+    // ---- socket events ----------------------------------------------------------------------
+
+    /** Selection-key attachment for one of the two sockets. */
+    private final class Side implements EventLoop.Handler, EventLoop.FailureAware {
+        private final boolean peerSide;
+
+        Side(boolean peerSide) {
+            this.peerSide = peerSide;
+        }
+
+        @Override
+        public void onReady(SelectionKey key) throws IOException {
+            if (closed) {
+                return;
+            }
+            inEvent = true;
+            try {
+                if (key.isConnectable()) {
+                    try {
+                        peer.finishConnect();
+                    } catch (IOException e) {
+                        session.onPeerConnectFailed(describe(e));
+                        return;
+                    }
+                    peerConnected();
+                }
+                if (key.isValid() && key.isWritable()) {
+                    write(peerSide);
+                }
+                if (key.isValid() && key.isReadable()) {
+                    read(peerSide);
+                }
+            } finally {
+                inEvent = false;
+                afterEvent();
+            }
+        }
+
+        @Override
+        public void onFailure(Exception e) {
+            if (closed) {
+                return;
+            }
+            (peerSide ? toPeer : toClient).clear(); // that socket can take nothing more
+            inEvent = true;
+            try {
+                session.onError(peerSide, describe(e));
+                if (session.phase() == ProxySession.Phase.CLOSED) {
+                    close();
+                }
+            } finally {
+                inEvent = false;
+                afterEvent();
+            }
+        }
+    }
+
+    private void peerConnected() {
+        peerConnecting = false;
+        handshakeStartedAt = System.nanoTime();
+        session.onPeerConnected();
+    }
+
+    private void read(boolean peerSide) throws IOException {
+        SocketChannel ch = peerSide ? peer : client;
+        ByteBuffer buf = loop.readBuffer();
+        int n = ch.read(buf);
+        if (n < 0) {
+            if (peerSide) {
+                session.onPeerEof();
+            } else {
+                session.onClientEof();
+            }
+            return;
+        }
+        if (n > 0) {
+            lastActivityAt = System.nanoTime();
+            buf.flip();
+            if (peerSide) {
+                session.onPeerBytes(buf);
+            } else {
+                session.onClientBytes(buf);
+            }
+        }
+    }
+
+    private void write(boolean peerSide) throws IOException {
+        OutboundQueue q = peerSide ? toPeer : toClient;
+        if (q.writeTo(peerSide ? peer : client) > 0) {
+            lastActivityAt = System.nanoTime();
+        }
+    }
+
+    /** Runs a session event from a loop task with the same bookkeeping as socket events. */
+    private void event(Runnable r) {
+        if (closed) {
+            return;
+        }
+        inEvent = true;
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.error("bug").with("conn", id).with("error", e.toString()).log();
+            close();
+        } finally {
+            inEvent = false;
+            afterEvent();
+        }
+    }
+
+    /** Called after every event: phase bookkeeping, queued shutdowns, interest ops, closing. */
+    private void afterEvent() {
+        if (closed || inEvent) {
+            return;
+        }
+        ProxySession.Phase phase = session.phase();
+        if (phase != lastPhase) {
+            onPhaseChange(lastPhase, phase);
+            lastPhase = phase;
+            phaseStartedAt = System.nanoTime();
+        }
+        if (phase == ProxySession.Phase.CLOSED) {
+            close();
+        }
+        try {
+            // Try to write right away: most writes complete without waiting for OP_WRITE.
+            if (!toClient.isEmpty() && client.isOpen()) {
+                write(false);
+            }
+            if (!toPeer.isEmpty() && peer != null && !peerConnecting && peer.isOpen()) {
+                write(true);
+            }
+            if (shutdownPeerPending && toPeer.isEmpty() && peer != null && !peerConnecting) {
+                shutdownPeerPending = false;
+                peer.shutdownOutput();
+            }
+            if (shutdownClientPending && toClient.isEmpty()) {
+                shutdownClientPending = false;
+                client.shutdownOutput();
+            }
+        } catch (IOException e) {
+            toClient.clear();
+            toPeer.clear();
+            session.onError(false, describe(e));
+            close();
+        }
+        if (closing && (toClient.isEmpty() || !client.isOpen()) && (toPeer.isEmpty() || peer == null || peerConnecting)) {
+            finish();
+            return;
+        }
+        updateInterest();
+    }
+
+    private void updateInterest() {
+        boolean readable = !closing;
+        int clientOps = 0;
+        if (readable && session.wantsClientBytes() && toPeer.bytes() < config.queueHighWatermark()) {
+            clientOps |= SelectionKey.OP_READ;
+        }
+        if (!toClient.isEmpty()) {
+            clientOps |= SelectionKey.OP_WRITE;
+        }
+        if (clientKey.isValid()) {
+            clientKey.interestOps(clientOps);
+        }
+        if (peerKey != null && peerKey.isValid()) {
+            int peerOps;
+            if (peerConnecting) {
+                peerOps = SelectionKey.OP_CONNECT;
+            } else {
+                peerOps = 0;
+                if (readable && session.wantsPeerBytes() && toClient.bytes() < config.queueHighWatermark()) {
+                    peerOps |= SelectionKey.OP_READ;
+                }
+                if (!toPeer.isEmpty()) {
+                    peerOps |= SelectionKey.OP_WRITE;
+                }
+            }
+            peerKey.interestOps(peerOps);
+        }
+    }
+
+    private void onPhaseChange(ProxySession.Phase from, ProxySession.Phase to) {
+        if (from == ProxySession.Phase.HANDSHAKE && to == ProxySession.Phase.RELAY) {
+            log.info("v2").with("conn", id).with("session_id", session.stats().sessionId())
+                    .with("handshake_ms", (System.nanoTime() - handshakeStartedAt) / 1_000_000).log();
+        } else if (to == ProxySession.Phase.CONNECTING && session.transport().orElse(null) == ProxySession.Transport.V1_FALLBACK) {
+            log.warn("v1_fallback").with("conn", id).with("dest", session.destination().map(Destination::toString).orElse(null))
+                    .with("reason", session.stats().v1FallbackReason())
+                    .with("note", "this connection is NOT encrypted").log();
+        }
+    }
+
+    /** Timer check, called on every loop tick. */
+    void onTick(long now) {
+        if (closed) {
+            return;
+        }
+        if (closing) {
+            if (now - closeDeadline > 0) {
+                log.warn("flush_timeout").with("conn", id)
+                        .with("unsent_to_client", toClient.bytes()).with("unsent_to_peer", toPeer.bytes()).log();
+                finish();
+            }
+            return;
+        }
+        ProxySession.Phase phase = session.phase();
+        long since = phase == ProxySession.Phase.RELAY ? lastActivityAt : phaseStartedAt;
+        long limit = switch (phase) {
+            case FIRST_MESSAGE -> config.firstMessageTimeout().toNanos();
+            case CONNECTING -> config.connectTimeout().toNanos();
+            case HANDSHAKE -> config.handshakeTimeout().toNanos();
+            case RELAY -> config.idleTimeout().toNanos();
+            case CLOSED -> Long.MAX_VALUE;
+        };
+        if (now - since > limit) {
+            event(session::onTimeout);
+        }
+    }
+
+    private void dropPeer() {
+        if (peer != null) {
+            closeQuietly(peer);
+            peer = null;
+            peerKey = null;
+            peerConnecting = false;
+            toPeer.clear();
+            shutdownPeerPending = false;
+        }
+    }
+
+    private void finish() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(client);
+        if (peer != null) {
+            closeQuietly(peer);
+        }
+        server.connectionClosed(this);
+        var s = session.stats();
+        Optional<String> reason = session.closeReason();
+        log.event(reason.isPresent() ? EventLog.Level.WARN : EventLog.Level.INFO, "close")
+                .with("conn", id)
+                .with("client", Endpoints.format(clientAddress))
+                .with("dest", session.destination().map(d -> Endpoints.format(d.address())).orElse(null))
+                .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
+                .with("network", session.network().map(n -> n.name()).orElse(null))
+                .with("transport", session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null))
+                .with("session_id", s.sessionId())
+                .with("outcome", reason.isPresent() ? "error" : "ok")
+                .with("reason", reason.orElse(null))
+                .with("client_in", s.clientBytesIn()).with("client_out", s.clientBytesOut())
+                .with("peer_in", s.peerBytesIn()).with("peer_out", s.peerBytesOut())
+                .with("msgs_to_peer", s.messagesToPeer()).with("msgs_to_client", s.messagesToClient())
+                .with("decoys", s.decoysReceived() > 0 ? s.decoysReceived() : null)
+                .with("unknown_ids", s.unknownShortIds() > 0 ? s.unknownShortIds() : null)
+                .with("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
+                .log();
+    }
+
+    ProxySession session() {
+        return session;
+    }
+
+    long id() {
+        return id;
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // already broken; nothing more to do
+        }
+    }
+
+    static String describe(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}

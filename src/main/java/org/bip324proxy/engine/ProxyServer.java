@@ -1,0 +1,278 @@
+package org.bip324proxy.engine;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bip324proxy.log.EventLog;
+import org.bip324proxy.os.OriginalDestination;
+import org.bip324proxy.relay.Destination;
+import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.relay.SessionSettings;
+
+/**
+ * The proxy: listening sockets, a few event-loop threads, and one {@link Connection} per client.
+ * The first loop also accepts; accepted sockets are spread over the loops round-robin.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final int BACKLOG = 1024;
+    private static final long ACCEPT_PAUSE_NANOS = 200_000_000L;
+
+    private final EngineConfig config;
+    private final SessionSettings settings;
+    private final EventLog log;
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final List<Set<Connection>> connectionsByLoop = new ArrayList<>();
+    private int nextLoop;
+    private long acceptPausedUntil;
+    private boolean acceptPaused;
+    private final List<SelectionKey> acceptKeys = new ArrayList<>();
+
+    /**
+     * @param settings session settings; its own-address predicate is combined with the bound
+     *     listener addresses, so a destination equal to the proxy itself is never dialled
+     */
+    public ProxyServer(EngineConfig config, SessionSettings settings, EventLog log) {
+        this.config = config;
+        this.log = log;
+        this.settings = new SessionSettings(settings.networks(), settings.destinationMode(), settings.v1Fallback(),
+                settings.userAgentSuffix(), settings.aeadBackend(),
+                a -> settings.isOwnAddress().test(a) || isListenerAddress(a), settings.rng());
+    }
+
+    /**
+     * Binds every listening address and starts the loops.
+     *
+     * @throws IOException with a message naming the address when one cannot be bound
+     */
+    public void start() throws IOException {
+        try {
+            for (InetSocketAddress address : config.listen()) {
+                listeners.add(bind(address));
+            }
+        } catch (IOException e) {
+            closeListeners();
+            throw e;
+        }
+        for (int i = 0; i < config.threads(); i++) {
+            EventLoop loop = new EventLoop("bip324-loop-" + i);
+            Set<Connection> connections = new HashSet<>();
+            loop.onTick(now -> List.copyOf(connections).forEach(c -> c.onTick(now)));
+            loops.add(loop);
+            connectionsByLoop.add(connections);
+        }
+        EventLoop acceptLoop = loops.get(0);
+        for (ServerSocketChannel listener : listeners) {
+            acceptKeys.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
+                    (EventLoop.Handler) key -> accept(listener)));
+        }
+        acceptLoop.onTick(this::resumeAcceptingIfDue);
+        loops.forEach(EventLoop::start);
+        log.info("listening").with("addresses", String.join(",", bound.stream().map(Endpoints::format).toList()))
+                .with("threads", config.threads()).with("aead", settings.aeadBackend().cliName())
+                .with("networks", String.join(",", settings.networks().stream().map(n -> n.name()).toList()))
+                .with("destination", settings.destinationMode().cliName())
+                .with("v1_fallback", settings.v1Fallback()).log();
+    }
+
+    private ServerSocketChannel bind(InetSocketAddress address) throws IOException {
+        boolean v6 = address.getAddress() instanceof Inet6Address;
+        ServerSocketChannel ch = ServerSocketChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ch.bind(address, BACKLOG);
+            ch.configureBlocking(false);
+            bound.add((InetSocketAddress) ch.getLocalAddress());
+            return ch;
+        } catch (BindException e) {
+            ch.close();
+            throw new BindException("cannot listen on " + Endpoints.format(address) + ": " + e.getMessage()
+                    + " (another bip324-proxy running? choose another --listen address)");
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot listen on " + Endpoints.format(address) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void accept(ServerSocketChannel listener) {
+        while (true) {
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (IOException e) {
+                // Typically EMFILE/ENFILE: back off instead of spinning on a readable listener.
+                log.warn("accept_failed").with("error", Connection.describe(e))
+                        .with("action", "pausing accepts for " + ACCEPT_PAUSE_NANOS / 1_000_000 + " ms").log();
+                pauseAccepting();
+                return;
+            }
+            if (ch == null) {
+                return;
+            }
+            handOver(ch);
+        }
+    }
+
+    private void handOver(SocketChannel ch) {
+        long id = nextId.getAndIncrement();
+        InetSocketAddress clientAddress;
+        Optional<Destination> redirect;
+        try {
+            clientAddress = (InetSocketAddress) ch.getRemoteAddress();
+            if (active.get() >= config.maxConnections()) {
+                log.warn("reject").with("conn", id).with("client", Endpoints.format(clientAddress))
+                        .with("reason", "max connections (" + config.maxConnections() + ") reached").log();
+                ch.close();
+                return;
+            }
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            redirect = redirectDestination(id, ch);
+        } catch (IOException e) {
+            log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing to add
+            }
+            return;
+        }
+        active.incrementAndGet();
+        int index = nextLoop++ % loops.size();
+        EventLoop loop = loops.get(index);
+        loop.execute(() -> {
+            try {
+                connectionsByLoop.get(index).add(new Connection(id, loop, this, ch, clientAddress, redirect));
+            } catch (IOException e) {
+                active.decrementAndGet();
+                log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
+            }
+        });
+    }
+
+    private Optional<Destination> redirectDestination(long id, SocketChannel ch) throws IOException {
+        if (config.tproxy()) {
+            return Optional.of(new Destination((InetSocketAddress) ch.getLocalAddress(), Destination.Source.TPROXY));
+        }
+        try {
+            return OriginalDestination.lookup(ch).map(a -> new Destination(a, Destination.Source.SO_ORIGINAL_DST));
+        } catch (IOException | RuntimeException e) {
+            log.warn("original_dst_failed").with("conn", id).with("error", Connection.describe(e)).log();
+            return Optional.empty();
+        }
+    }
+
+    private void pauseAccepting() {
+        acceptPaused = true;
+        acceptPausedUntil = System.nanoTime() + ACCEPT_PAUSE_NANOS;
+        acceptKeys.forEach(k -> k.interestOps(0));
+    }
+
+    private void resumeAcceptingIfDue(long now) {
+        if (acceptPaused && now - acceptPausedUntil >= 0) {
+            acceptPaused = false;
+            acceptKeys.stream().filter(SelectionKey::isValid).forEach(k -> k.interestOps(SelectionKey.OP_ACCEPT));
+        }
+    }
+
+    void connectionClosed(Connection c) {
+        active.decrementAndGet();
+        for (Set<Connection> set : connectionsByLoop) {
+            if (set.remove(c)) {
+                break;
+            }
+        }
+    }
+
+    private boolean isListenerAddress(InetSocketAddress a) {
+        for (InetSocketAddress b : bound) {
+            if (b.getPort() != a.getPort()) {
+                continue;
+            }
+            if (b.getAddress().equals(a.getAddress())) {
+                return true;
+            }
+            if (b.getAddress().isAnyLocalAddress() && isLocal(a.getAddress())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLocal(InetAddress address) {
+        if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
+            return true;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    /** The addresses actually bound (with the real port when 0 was asked for). */
+    public List<InetSocketAddress> boundAddresses() {
+        return List.copyOf(bound);
+    }
+
+    /** Connections currently open. */
+    public int activeConnections() {
+        return active.get();
+    }
+
+    EngineConfig config() {
+        return config;
+    }
+
+    SessionSettings settings() {
+        return settings;
+    }
+
+    EventLog log() {
+        return log;
+    }
+
+    private void closeListeners() {
+        for (ServerSocketChannel l : listeners) {
+            try {
+                l.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** Stops accepting and stops the loops (open connections are dropped). */
+    @Override
+    public void close() {
+        closeListeners();
+        loops.forEach(EventLoop::shutdown);
+        for (EventLoop loop : loops) {
+            try {
+                loop.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
