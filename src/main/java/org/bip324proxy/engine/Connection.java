@@ -80,7 +80,8 @@ final class Connection implements SessionActions {
     @Override
     public void connectPeer(InetSocketAddress address) {
         dropPeer();
-        log.info("connect").with("conn", id).with("dest", session.destination().map(Destination::toString).orElse(null))
+        log.info("connect").with("conn", id).with("dest", Endpoints.format(address))
+                .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
                 .with("network", session.network().map(n -> n.name()).orElse(null))
                 .with("transport", session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null))
                 .log();
@@ -305,7 +306,7 @@ final class Connection implements SessionActions {
             log.info("v2").with("conn", id).with("session_id", session.stats().sessionId())
                     .with("handshake_ms", (System.nanoTime() - handshakeStartedAt) / 1_000_000).log();
         } else if (to == ProxySession.Phase.CONNECTING && session.transport().orElse(null) == ProxySession.Transport.V1_FALLBACK) {
-            log.warn("v1_fallback").with("conn", id).with("dest", session.destination().map(Destination::toString).orElse(null))
+            log.warn("v1_fallback").with("conn", id)
                     .with("reason", session.stats().v1FallbackReason())
                     .with("note", "this connection is NOT encrypted").log();
         }

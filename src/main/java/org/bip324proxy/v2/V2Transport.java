@@ -133,7 +133,13 @@ public final class V2Transport {
      */
     public static V2Transport create(Role role, byte[] networkMagic, SecureRandom rng, AeadBackend backend,
             int receiveHeadroom) {
-        byte[] garbage = new byte[rng.nextInt(MAX_GARBAGE_LEN + 1)];
+        return create(role, networkMagic, rng, backend, receiveHeadroom, rng.nextInt(MAX_GARBAGE_LEN + 1));
+    }
+
+    /** As {@link #create(Role, byte[], SecureRandom, AeadBackend, int)} with a chosen garbage length. */
+    public static V2Transport create(Role role, byte[] networkMagic, SecureRandom rng, AeadBackend backend,
+            int receiveHeadroom, int garbageLength) {
+        byte[] garbage = new byte[garbageLength];
         rng.nextBytes(garbage);
         return new V2Transport(role, networkMagic, EllSwiftKeyPair.generate(rng), garbage, backend, receiveHeadroom);
     }

@@ -1,0 +1,118 @@
+package org.bip324proxy.testsupport;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import org.bip324proxy.v1.Network;
+import org.bip324proxy.v1.V1FrameDecoder;
+import org.bip324proxy.v1.V1FrameEncoder;
+import org.bip324proxy.v1.V1Message;
+import org.bip324proxy.v1.V1ProtocolException;
+
+/** A plain v1 P2P client over a blocking socket, for tests. */
+public final class V1TestClient implements AutoCloseable {
+    private final SocketChannel channel;
+    private final V1FrameEncoder encoder;
+    private final V1FrameDecoder decoder;
+    private final ByteBuffer readBuf = ByteBuffer.allocate(65536);
+
+    public V1TestClient(InetSocketAddress proxy, Network network, Duration timeout) throws IOException {
+        channel = SocketChannel.open(proxy);
+        channel.socket().setSoTimeout((int) timeout.toMillis());
+        channel.socket().setTcpNoDelay(true);
+        encoder = new V1FrameEncoder(network);
+        decoder = new V1FrameDecoder(network, 0);
+        readBuf.flip();
+    }
+
+    public void send(String command, byte[] payload) throws IOException {
+        writeRaw(encoder.frame(command, payload));
+    }
+
+    public void writeRaw(byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+    }
+
+    /** The next message; null on EOF. Throws SocketTimeoutException if nothing came in time. */
+    public V1Message receive() throws IOException, V1ProtocolException {
+        var in = java.nio.channels.Channels.newInputStream(channel);
+        while (true) {
+            V1Message m = decoder.next(readBuf);
+            if (m != null) {
+                return m;
+            }
+            readBuf.clear();
+            int n = in.read(readBuf.array(), 0, readBuf.capacity());
+            if (n < 0) {
+                readBuf.limit(0);
+                return null;
+            }
+            readBuf.limit(n);
+        }
+    }
+
+    /** True if the proxy closed the connection (EOF) before the timeout, after any pending messages. */
+    public boolean closedByProxy() throws IOException {
+        try {
+            while (true) {
+                if (receive() == null) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (V1ProtocolException e) {
+            throw new IOException(e);
+        } catch (IOException e) {
+            return e.getMessage() != null && e.getMessage().contains("reset");
+        }
+    }
+
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    /** A VERSION payload (protocol 70016) with the given addr_recv and user agent. */
+    public static byte[] versionPayload(InetSocketAddress addrRecv, String userAgent) {
+        byte[] ua = userAgent.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(4 + 8 + 8 + 26 + 26 + 8 + 1 + ua.length + 4 + 1).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(70016).putLong(1 | 8 | 1024).putLong(System.currentTimeMillis() / 1000);
+        putAddress(b, addrRecv);
+        putAddress(b, null);
+        b.putLong(0x1234_5678_9abc_def0L);
+        b.put((byte) ua.length).put(ua);
+        b.putInt(800_000).put((byte) 1);
+        return b.array();
+    }
+
+    private static void putAddress(ByteBuffer b, InetSocketAddress a) {
+        b.putLong(1);
+        byte[] ip = new byte[16];
+        if (a != null) {
+            byte[] raw = a.getAddress().getAddress();
+            if (a.getAddress() instanceof Inet4Address) {
+                ip[10] = (byte) 0xff;
+                ip[11] = (byte) 0xff;
+                System.arraycopy(raw, 0, ip, 12, 4);
+            } else {
+                ip = raw;
+            }
+        }
+        b.put(ip);
+        int port = a == null ? 0 : a.getPort();
+        b.put((byte) (port >>> 8)).put((byte) port);
+    }
+}
