@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
+        subcommands = {org.bip324proxy.bench.BenchCommand.class},
         description = {
             "Transparent BIP324 proxy: upgrades the outbound P2P connections of Bitcoin clients that only "
                     + "speak the plaintext v1 protocol to encrypted BIP324 (v2) connections, without changing the clients.",
