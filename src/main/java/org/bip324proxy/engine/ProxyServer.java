@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bip324proxy.log.EventLog;
+import org.bip324proxy.os.ErrnoException;
+import org.bip324proxy.os.ListenerOptions;
 import org.bip324proxy.os.OriginalDestination;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.Endpoints;
@@ -99,6 +101,17 @@ public final class ProxyServer implements AutoCloseable {
         ServerSocketChannel ch = ServerSocketChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (v6) {
+                ListenerOptions.ipv6Only(ch); // IPv4 gets its own listener
+            }
+            if (config.tproxy()) {
+                try {
+                    ListenerOptions.transparent(ch);
+                } catch (ErrnoException e) {
+                    throw new IOException(e.getMessage() + ": --destination tproxy needs CAP_NET_ADMIN "
+                            + "(run as root, or give the service AmbientCapabilities=CAP_NET_ADMIN)", e);
+                }
+            }
             ch.bind(address, BACKLOG);
             ch.configureBlocking(false);
             bound.add((InetSocketAddress) ch.getLocalAddress());

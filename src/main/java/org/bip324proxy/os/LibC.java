@@ -15,6 +15,10 @@ public interface LibC {
     @SaveError
     int getsockopt(int fd, int level, int optname, @Out byte[] optval, @In @Out IntByReference optlen);
 
+    /** {@code int setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen)}. */
+    @SaveError
+    int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
+
     /** {@code char *strerror(int errnum)}. */
     String strerror(int errnum);
 }

@@ -12,10 +12,43 @@ public final class Endpoints {
             return "-";
         }
         String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        if (a.getAddress() instanceof Inet6Address) {
-            int zone = host.indexOf('%');
-            return "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]:" + a.getPort();
+        if (a.getAddress() instanceof Inet6Address v6) {
+            return "[" + compress(v6.getAddress()) + "]:" + a.getPort();
         }
         return host + ":" + a.getPort();
+    }
+
+    /** RFC 5952 text form of an IPv6 address: lower-case hex, the longest zero run as "::". */
+    static String compress(byte[] ip) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (ip[2 * i] & 0xff) << 8 | (ip[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
     }
 }
