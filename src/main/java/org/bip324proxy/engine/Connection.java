@@ -229,11 +229,14 @@ final class Connection implements SessionActions {
         }
     }
 
-    /** Called after every event: phase bookkeeping, queued shutdowns, interest ops, closing. */
+    /** Called after every event: queued writes and shutdowns, phase bookkeeping, interest ops, closing. */
     private void afterEvent() {
         if (closed || inEvent) {
             return;
         }
+        // Try to write right away: most writes complete without waiting for OP_WRITE.
+        flushToClient();
+        flushToPeer();
         ProxySession.Phase phase = session.phase();
         if (phase != lastPhase) {
             onPhaseChange(lastPhase, phase);
@@ -243,33 +246,54 @@ final class Connection implements SessionActions {
         if (phase == ProxySession.Phase.CLOSED) {
             close();
         }
+        if (closing && (toClient.isEmpty() || !client.isOpen()) && (toPeer.isEmpty() || peer == null || peerConnecting)) {
+            finish();
+            return;
+        }
+        updateInterest();
+    }
+
+    private void flushToClient() {
         try {
-            // Try to write right away: most writes complete without waiting for OP_WRITE.
             if (!toClient.isEmpty() && client.isOpen()) {
                 write(false);
-            }
-            if (!toPeer.isEmpty() && peer != null && !peerConnecting && peer.isOpen()) {
-                write(true);
-            }
-            if (shutdownPeerPending && toPeer.isEmpty() && peer != null && !peerConnecting) {
-                shutdownPeerPending = false;
-                peer.shutdownOutput();
             }
             if (shutdownClientPending && toClient.isEmpty()) {
                 shutdownClientPending = false;
                 client.shutdownOutput();
             }
         } catch (IOException e) {
-            toClient.clear();
-            toPeer.clear();
-            session.onError(false, describe(e));
-            close();
+            writeFailed(false, e);
         }
-        if (closing && (toClient.isEmpty() || !client.isOpen()) && (toPeer.isEmpty() || peer == null || peerConnecting)) {
-            finish();
+    }
+
+    private void flushToPeer() {
+        if (peer == null || peerConnecting) {
             return;
         }
-        updateInterest();
+        try {
+            if (!toPeer.isEmpty() && peer.isOpen()) {
+                write(true);
+            }
+            if (shutdownPeerPending && toPeer.isEmpty()) {
+                shutdownPeerPending = false;
+                peer.shutdownOutput();
+            }
+        } catch (IOException e) {
+            writeFailed(true, e);
+        }
+    }
+
+    /**
+     * Writing to one socket failed: what was queued for it is lost, and the session decides (close,
+     * or v1 fallback when the peer resets during the handshake). The other side's queue still flushes.
+     */
+    private void writeFailed(boolean peerSide, IOException e) {
+        (peerSide ? toPeer : toClient).clear();
+        session.onError(peerSide, describe(e));
+        if (session.phase() == ProxySession.Phase.CLOSED) {
+            close();
+        }
     }
 
     private void updateInterest() {
