@@ -46,6 +46,8 @@ final class Connection implements SessionActions {
     private long lastActivityAt;
     private long handshakeStartedAt;
     private boolean inEvent;
+    /** This connection's share of {@link ProxyServer#queuedBytes()}. */
+    private long reportedQueued;
 
     Connection(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress,
             Optional<Destination> redirect) throws IOException {
@@ -234,6 +236,7 @@ final class Connection implements SessionActions {
         if (closed || inEvent) {
             return;
         }
+        reportQueued(); // the most this connection holds: what the event queued, before writing
         // Try to write right away: most writes complete without waiting for OP_WRITE.
         flushToClient();
         flushToPeer();
@@ -251,6 +254,7 @@ final class Connection implements SessionActions {
             return;
         }
         updateInterest();
+        reportQueued();
     }
 
     private void flushToClient() {
@@ -293,6 +297,14 @@ final class Connection implements SessionActions {
         session.onError(peerSide, describe(e));
         if (session.phase() == ProxySession.Phase.CLOSED) {
             close();
+        }
+    }
+
+    private void reportQueued() {
+        long queued = toClient.bytes() + toPeer.bytes();
+        if (queued != reportedQueued) {
+            server.queuedBytesChanged(queued - reportedQueued, queued);
+            reportedQueued = queued;
         }
     }
 
@@ -379,6 +391,8 @@ final class Connection implements SessionActions {
             return;
         }
         closed = true;
+        server.queuedBytesChanged(-reportedQueued, 0);
+        reportedQueued = 0;
         closeQuietly(client);
         if (peer != null) {
             closeQuietly(peer);

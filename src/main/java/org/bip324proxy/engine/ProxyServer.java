@@ -43,6 +43,8 @@ public final class ProxyServer implements AutoCloseable {
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong(1);
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong peakQueuedBytes = new AtomicLong();
     private final List<Set<Connection>> connectionsByLoop = new ArrayList<>();
     private int nextLoop;
     private long acceptPausedUntil;
@@ -216,6 +218,14 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /** A connection's queues changed by {@code delta} bytes and now hold {@code connectionTotal}. */
+    void queuedBytesChanged(long delta, long connectionTotal) {
+        queuedBytes.addAndGet(delta);
+        if (connectionTotal > peakQueuedBytes.get()) {
+            peakQueuedBytes.accumulateAndGet(connectionTotal, Math::max);
+        }
+    }
+
     private boolean isListenerAddress(InetSocketAddress a) {
         for (InetSocketAddress b : bound) {
             if (b.getPort() != a.getPort()) {
@@ -250,6 +260,19 @@ public final class ProxyServer implements AutoCloseable {
     /** Connections currently open. */
     public int activeConnections() {
         return active.get();
+    }
+
+    /** Bytes waiting in all connections' outbound queues now. */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /**
+     * The most bytes one connection has had queued (both directions) since start: bounded by the
+     * buffer limit plus what one read can complete (backpressure).
+     */
+    public long peakQueuedBytes() {
+        return peakQueuedBytes.get();
     }
 
     EngineConfig config() {
