@@ -205,8 +205,7 @@ public final class ProxySession {
             return;
         }
         if (phase == Phase.HANDSHAKE) {
-            close("peer closed the connection during the BIP324 handshake"
-                    + (peerBytesBeforeKey < V2Transport.KEY_LEN ? " (it may only speak v1: see --v1-fallback)" : ""));
+            close("peer closed the connection during the BIP324 handshake" + v1OnlyHint());
             return;
         }
         finishOrHalfClose(false);
@@ -217,7 +216,7 @@ public final class ProxySession {
         if (peerSide && tryV1Fallback("peer failed during the BIP324 handshake: " + why)) {
             return;
         }
-        close((peerSide ? "peer" : "client") + " connection error: " + why);
+        close((peerSide ? "peer" : "client") + " connection error: " + why + (peerSide ? v1OnlyHint() : ""));
     }
 
     /** The engine's timer for the current phase expired. */
@@ -227,14 +226,19 @@ public final class ProxySession {
             case CONNECTING -> close("timed out connecting to " + destination);
             case HANDSHAKE -> {
                 if (!tryV1Fallback("peer did not answer the BIP324 handshake in time")) {
-                    close("BIP324 handshake with " + destination + " timed out"
-                            + (peerBytesBeforeKey < V2Transport.KEY_LEN ? " (peer may only speak v1: see --v1-fallback)" : ""));
+                    close("BIP324 handshake with " + destination + " timed out" + v1OnlyHint());
                 }
             }
             case RELAY -> close("idle timeout");
             case CLOSED -> { }
             default -> throw new AssertionError(phase);
         }
+    }
+
+    /** A peer that closes, resets or stays silent before its key may be a v1-only node. */
+    private String v1OnlyHint() {
+        return phase == Phase.HANDSHAKE && peerBytesBeforeKey < V2Transport.KEY_LEN
+                ? " (the peer may only speak v1: see --v1-fallback)" : "";
     }
 
     // ---- first message ---------------------------------------------------------------------
