@@ -21,7 +21,9 @@ import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.v1.Network;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Command line entry point: {@code java -jar bip324-proxy.jar [OPTIONS]} runs the proxy. */
 @Command(name = "bip324-proxy",
@@ -42,6 +44,10 @@ import picocli.CommandLine.Option;
             ""})
 public final class Main implements Callable<Integer> {
     static final String DEFAULT_REDIRECT_GROUP = ProcessIdentity.REDIRECT_GROUP;
+
+    /** The command line running this command: its error stream is where messages go. */
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", split = ",",
             description = "Address to accept redirected connections on; repeatable. IPv6 as [ADDR]:PORT. "
@@ -148,14 +154,14 @@ public final class Main implements Callable<Integer> {
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
                     firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         checkNotInRedirectGroup();
         ProxyServer server = new ProxyServer(config, settings, log);
         try {
             server.start();
         } catch (IOException e) {
-            System.err.println("bip324-proxy: " + e.getMessage());
+            spec.commandLine().getErr().println("bip324-proxy: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -172,7 +178,8 @@ public final class Main implements Callable<Integer> {
         try {
             ProcessIdentity.checkNotRedirected(redirectGroup);
         } catch (NativeUnavailableException e) {
-            System.err.println("bip324-proxy: warning: cannot check the process group (" + e.getMessage() + ")");
+            spec.commandLine().getErr().println("bip324-proxy: warning: cannot check the process group ("
+                    + e.getMessage() + ")");
         }
     }
 
