@@ -2,11 +2,13 @@ package org.bip324proxy.testsupport;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameDecoder;
@@ -14,17 +16,25 @@ import org.bip324proxy.v1.V1FrameEncoder;
 import org.bip324proxy.v1.V1Message;
 import org.bip324proxy.v1.V1ProtocolException;
 
-/** A plain v1 P2P client over a blocking socket, for tests. */
+/**
+ * A plain v1 P2P client over a blocking socket, for tests. Reads honour the timeout (a plain
+ * {@link Socket}: a SocketChannel's own stream would ignore SO_TIMEOUT and could block forever).
+ */
 public final class V1TestClient implements AutoCloseable {
-    private final SocketChannel channel;
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
     private final V1FrameEncoder encoder;
     private final V1FrameDecoder decoder;
     private final ByteBuffer readBuf = ByteBuffer.allocate(65536);
 
     public V1TestClient(InetSocketAddress proxy, Network network, Duration timeout) throws IOException {
-        channel = SocketChannel.open(proxy);
-        channel.socket().setSoTimeout((int) timeout.toMillis());
-        channel.socket().setTcpNoDelay(true);
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(proxy, (int) timeout.toMillis());
+        socket.setSoTimeout((int) timeout.toMillis());
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
         encoder = new V1FrameEncoder(network);
         decoder = new V1FrameDecoder(network, 0);
         readBuf.flip();
@@ -35,15 +45,17 @@ public final class V1TestClient implements AutoCloseable {
     }
 
     public void writeRaw(byte[] bytes) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-            channel.write(b);
-        }
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Half-closes: the proxy sees EOF from the client, replies can still be received. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
     }
 
     /** The next message; null on EOF. Throws SocketTimeoutException if nothing came in time. */
     public V1Message receive() throws IOException, V1ProtocolException {
-        var in = java.nio.channels.Channels.newInputStream(channel);
         while (true) {
             V1Message m = decoder.next(readBuf);
             if (m != null) {
@@ -76,13 +88,13 @@ public final class V1TestClient implements AutoCloseable {
         }
     }
 
-    public SocketChannel channel() {
-        return channel;
+    public Socket socket() {
+        return socket;
     }
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        socket.close();
     }
 
     /** A VERSION payload (protocol 70016) with the given addr_recv and user agent. */

@@ -1,0 +1,173 @@
+package org.bip324proxy.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.bip324proxy.crypto.AeadBackend;
+import org.bip324proxy.engine.EngineConfig;
+import org.bip324proxy.engine.ProxyServer;
+import org.bip324proxy.log.EventLog;
+import org.bip324proxy.relay.SessionSettings;
+import org.bip324proxy.v1.Network;
+
+/**
+ * A {@link ProxyServer} running in-process on an ephemeral loopback port, with chosen settings and
+ * its log lines collected, for integration tests over real sockets. Build with {@link #builder()},
+ * change what the test needs, then {@link Builder#start()}.
+ */
+public final class ProxyHarness implements AutoCloseable {
+    private final ProxyServer server;
+    private final LogLines lines = new LogLines();
+
+    private ProxyHarness(EngineConfig config, SessionSettings settings) throws java.io.IOException {
+        server = new ProxyServer(config, settings,
+                new EventLog(new PrintStream(lines, true, StandardCharsets.UTF_8), EventLog.Format.TEXT, EventLog.Level.DEBUG));
+        server.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where clients connect. */
+    public InetSocketAddress address() {
+        return server.boundAddresses().get(0);
+    }
+
+    public ProxyServer server() {
+        return server;
+    }
+
+    /** Every log line so far. */
+    public List<String> logLines() {
+        return lines.snapshot();
+    }
+
+    /**
+     * Waits for the first log line matching {@code p}.
+     *
+     * @throws AssertionError with the whole log if none appears within {@code timeout}
+     */
+    public String awaitLine(Predicate<String> p, Duration timeout) throws InterruptedException {
+        return lines.await(p, timeout);
+    }
+
+    /** Waits for the connection's {@code close} line (connection ids count from 1). */
+    public String awaitClose(long connectionId) throws InterruptedException {
+        return awaitLine(l -> l.contains(" close conn=" + connectionId + " "), Duration.ofSeconds(60));
+    }
+
+    /** The log so far, one line per line, for assertion messages. */
+    public String log() {
+        return String.join("\n", logLines());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** Settings with test-friendly defaults: all known networks, addr_recv destinations, no fallback. */
+    public static final class Builder {
+        private List<Network> networks = Network.knownNetworks();
+        private SessionSettings.DestinationMode destinationMode = SessionSettings.DestinationMode.AUTO;
+        private boolean v1Fallback;
+        private Optional<String> userAgentSuffix = Optional.empty();
+        private Duration firstMessageTimeout = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration handshakeTimeout = Duration.ofSeconds(30);
+        private Duration closeFlushTimeout = Duration.ofSeconds(10);
+        private int bufferLimit = 1 << 20;
+
+        public Builder networks(List<Network> n) {
+            networks = n;
+            return this;
+        }
+
+        public Builder destinationMode(SessionSettings.DestinationMode m) {
+            destinationMode = m;
+            return this;
+        }
+
+        public Builder v1Fallback(boolean on) {
+            v1Fallback = on;
+            return this;
+        }
+
+        public Builder userAgentSuffix(String s) {
+            userAgentSuffix = Optional.of(s);
+            return this;
+        }
+
+        public Builder firstMessageTimeout(Duration d) {
+            firstMessageTimeout = d;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration d) {
+            handshakeTimeout = d;
+            return this;
+        }
+
+        public Builder bufferLimit(int bytes) {
+            bufferLimit = bytes;
+            return this;
+        }
+
+        public ProxyHarness start() throws java.io.IOException {
+            SessionSettings settings = new SessionSettings(networks, destinationMode, v1Fallback, userAgentSuffix,
+                    AeadBackend.preferred(), a -> false, new SecureRandom());
+            EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                    false, 2, 100, firstMessageTimeout, connectTimeout, handshakeTimeout, Duration.ofMinutes(10),
+                    closeFlushTimeout, bufferLimit);
+            return new ProxyHarness(config, settings);
+        }
+    }
+
+    /** Collects what the event log prints, split into lines. */
+    private static final class LogLines extends OutputStream {
+        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+        private final List<String> lines = new ArrayList<>();
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                lines.add(current.toString(StandardCharsets.UTF_8));
+                current.reset();
+                notifyAll();
+            } else {
+                current.write(b);
+            }
+        }
+
+        synchronized List<String> snapshot() {
+            return List.copyOf(lines);
+        }
+
+        synchronized String await(Predicate<String> p, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int checked = 0;
+            while (true) {
+                for (; checked < lines.size(); checked++) {
+                    if (p.test(lines.get(checked))) {
+                        return lines.get(checked);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching log line within " + timeout + "; log:\n" + String.join("\n", lines));
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.bip324proxy.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bip324proxy.v1.Network;
+import org.bip324proxy.v1.V1FrameDecoder;
+import org.bip324proxy.v1.V1FrameEncoder;
+import org.bip324proxy.v1.V1Message;
+import org.bip324proxy.v1.V1ProtocolException;
+
+/**
+ * A v1-only node for tests: echoes v1 messages (ping → pong). A connection whose first bytes are
+ * not this network's magic (e.g. a BIP324 key) is either closed at once or left hanging silently,
+ * the two ways real v1-only nodes react to a BIP324 handshake.
+ */
+public final class V1EchoPeer implements AutoCloseable {
+    /** What happens to a connection that does not start with the network magic. */
+    public enum OnForeignBytes { CLOSE, STAY_SILENT }
+
+    private final ServerSocket server;
+    private final Network network;
+    private final OnForeignBytes onForeign;
+    private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger foreignConnections = new AtomicInteger();
+    private final AtomicInteger v1Connections = new AtomicInteger();
+
+    public V1EchoPeer(Network network, OnForeignBytes onForeign) throws IOException {
+        this.network = network;
+        this.onForeign = onForeign;
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::acceptLoop, "v1-echo-peer");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    /** Connections that started with something other than a v1 header (e.g. a BIP324 key). */
+    public int foreignConnections() {
+        return foreignConnections.get();
+    }
+
+    /** Connections that spoke v1. */
+    public int v1Connections() {
+        return v1Connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                sockets.add(s);
+                Thread t = new Thread(() -> serve(s), "v1-echo-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = socket.getInputStream();
+            byte[] magic = in.readNBytes(4);
+            if (!Arrays.equals(magic, network.magic())) {
+                foreignConnections.incrementAndGet();
+                if (onForeign == OnForeignBytes.STAY_SILENT) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+                return;
+            }
+            v1Connections.incrementAndGet();
+            V1FrameDecoder decoder = new V1FrameDecoder(network, 0);
+            V1FrameEncoder encoder = new V1FrameEncoder(network);
+            var out = socket.getOutputStream();
+            decoder.next(ByteBuffer.wrap(magic));
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                V1Message m;
+                while ((m = decoder.next(bb)) != null) {
+                    String command = m.isCommand("ping") ? "pong" : m.command();
+                    out.write(encoder.frame(command, m.copyPayload()));
+                }
+                out.flush();
+            }
+        } catch (IOException | V1ProtocolException e) {
+            // connection over
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        synchronized (sockets) {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+}
