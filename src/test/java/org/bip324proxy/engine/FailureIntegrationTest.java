@@ -1,0 +1,185 @@
+package org.bip324proxy.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.bip324proxy.testsupport.ProxyHarness;
+import org.bip324proxy.testsupport.V1TestClient;
+import org.bip324proxy.testsupport.V2EchoPeer;
+import org.bip324proxy.v1.Network;
+import org.bip324proxy.v1.V1FrameEncoder;
+import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Broken, hostile or slow parties: every case must end with both sockets closed and a close line
+ * whose reason says what happened.
+ */
+class FailureIntegrationTest {
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
+    private static final byte[] MAINNET = Network.MAINNET.magic();
+
+    @Test
+    void tamperedPeerPacketClosesBothSides() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET).tampering());
+                ProxyHarness proxy = ProxyHarness.builder().start();
+                V1TestClient client = connectedClient(proxy)) {
+            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertTrue(client.closedByProxy(), "client still open; log:\n" + proxy.log());
+            String close = proxy.awaitClose(1);
+            assertReason(close, "BIP324 error from peer (authentication_failed)");
+            assertEquals(0, proxy.server().activeConnections());
+        }
+    }
+
+    @Test
+    void badChecksumFromClientCloses() throws Exception {
+        byte[] frame = new V1FrameEncoder(Network.MAINNET).frame("inv", new byte[] {1, 2, 3});
+        frame[20] ^= 1; // checksum
+        assertCorruptInputCloses(frame, "BAD_CHECKSUM");
+    }
+
+    @Test
+    void badMagicMidStreamCloses() throws Exception {
+        assertCorruptInputCloses(new V1FrameEncoder(Network.TESTNET3).frame("inv", new byte[3]), "BAD_MAGIC");
+    }
+
+    @Test
+    void lengthOverFourMillionCloses() throws Exception {
+        byte[] header = new V1FrameEncoder(Network.MAINNET).frame("block", new byte[0]);
+        ByteBuffer.wrap(header, 16, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(4_000_001);
+        assertCorruptInputCloses(header, "OVERSIZED_PAYLOAD");
+    }
+
+    @Test
+    void badChecksumOnTheFirstVersionCloses() throws Exception {
+        try (ProxyHarness proxy = ProxyHarness.builder().start(); V1TestClient client = connectedClient(proxy)) {
+            byte[] frame = new V1FrameEncoder(Network.MAINNET).frame("version",
+                    V1TestClient.versionPayload(new InetSocketAddress(InetAddress.getLoopbackAddress(), 8333), "/x/"));
+            frame[23] ^= 1;
+            client.writeRaw(frame);
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "bad VERSION from client: BAD_CHECKSUM");
+        }
+    }
+
+    @Test
+    void firstMessageOtherThanVersionCloses() throws Exception {
+        try (ProxyHarness proxy = ProxyHarness.builder().start(); V1TestClient client = connectedClient(proxy)) {
+            client.send("ping", new byte[8]);
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "client's first message is 'ping', but a v1 connection must start with 'version'");
+        }
+    }
+
+    @Test
+    void silentClientTimesOut() throws Exception {
+        try (ProxyHarness proxy = ProxyHarness.builder().firstMessageTimeout(Duration.ofMillis(500)).start();
+                V1TestClient client = connectedClient(proxy)) {
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "no complete first message from the client in time");
+        }
+    }
+
+    @Test
+    void refusedConnectionToThePeerCloses() throws Exception {
+        InetSocketAddress nobody;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nobody = (InetSocketAddress) s.getLocalSocketAddress();
+        }
+        try (ProxyHarness proxy = ProxyHarness.builder().start(); V1TestClient client = connectedClient(proxy)) {
+            client.send("version", V1TestClient.versionPayload(nobody, "/integ:1.0/"));
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "cannot connect to " + nobody.getAddress().getHostAddress() + ":" + nobody.getPort());
+        }
+    }
+
+    @Test
+    void peerClosingOnTheKeyClosesWithAFallbackHint() throws Exception {
+        assertHandshakeFailure(V2EchoPeer.Behaviour.CLOSE_ON_FIRST_BYTES,
+                "peer closed the connection during the BIP324 handshake (the peer may only speak v1: see --v1-fallback)");
+    }
+
+    @Test
+    void peerResettingOnTheKeyClosesWithAFallbackHint() throws Exception {
+        assertHandshakeFailure(V2EchoPeer.Behaviour.RESET_ON_FIRST_BYTES, "(the peer may only speak v1: see --v1-fallback)");
+    }
+
+    @Test
+    void silentPeerTimesOutWithAFallbackHint() throws Exception {
+        assertHandshakeFailure(V2EchoPeer.Behaviour.SILENT, "timed out (the peer may only speak v1: see --v1-fallback)");
+    }
+
+    @Test
+    void halfCloseDeliversEverythingInFlight() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET));
+                ProxyHarness proxy = ProxyHarness.builder().start();
+                V1TestClient client = connectedClient(proxy)) {
+            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertNotNull(client.receive(), proxy.log());
+            List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                byte[] payload = new byte[10_000 + i];
+                java.util.Arrays.fill(payload, (byte) i);
+                sent.add(payload);
+                client.send("tx", payload);
+            }
+            client.shutdownOutput(); // before any echo was read: all 200 are still in flight
+            for (int i = 0; i < sent.size(); i++) {
+                V1Message m = client.receive();
+                assertNotNull(m, "EOF after " + i + " echoes; log:\n" + proxy.log());
+                assertArrayEquals(sent.get(i), m.copyPayload());
+            }
+            assertNull(client.receive(), "expected EOF after the last echo");
+            String close = proxy.awaitClose(1);
+            assertTrue(close.contains(" outcome=ok ") && close.contains(" msgs_to_client=201 "), close);
+        }
+    }
+
+    private static void assertHandshakeFailure(V2EchoPeer.Behaviour behaviour, String reason) throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET).behaving(behaviour));
+                ProxyHarness proxy = ProxyHarness.builder().handshakeTimeout(Duration.ofSeconds(1)).start();
+                V1TestClient client = connectedClient(proxy)) {
+            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), reason);
+            assertEquals(1, peer.connections(), "no fallback connection expected");
+        }
+    }
+
+    /** A working v2 session, then {@code corrupt} from the client: the proxy must close with {@code reason}. */
+    private static void assertCorruptInputCloses(byte[] corrupt, String reason) throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET));
+                ProxyHarness proxy = ProxyHarness.builder().start();
+                V1TestClient client = connectedClient(proxy)) {
+            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertNotNull(client.receive(), proxy.log());
+            client.send("ping", new byte[8]);
+            assertEquals("pong", client.receive().command());
+            client.writeRaw(corrupt);
+            assertTrue(client.closedByProxy(), "client still open; log:\n" + proxy.log());
+            assertReason(proxy.awaitClose(1), "bad v1 data from client: " + reason);
+            assertEquals(0, proxy.server().activeConnections());
+        }
+    }
+
+    private static V1TestClient connectedClient(ProxyHarness proxy) throws java.io.IOException {
+        return new V1TestClient(proxy.address(), Network.MAINNET, CLIENT_TIMEOUT);
+    }
+
+    private static void assertReason(String closeLine, String expected) {
+        assertTrue(closeLine.contains(" outcome=error "), closeLine);
+        assertTrue(closeLine.contains(expected), "expected reason containing '" + expected + "' in:\n" + closeLine);
+    }
+}
