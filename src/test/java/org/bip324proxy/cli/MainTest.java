@@ -1,0 +1,131 @@
+package org.bip324proxy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The command line as a user meets it: help, version, and every bad input answered on stderr. */
+class MainTest {
+    /** Exit code and both streams of one run. */
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Run(code, out.toString(), err.toString());
+        });
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        Run r = run("--help");
+        assertEquals(0, r.exitCode(), r.err());
+        String help = r.out().replaceAll("\\s+", " ");
+        int checked = 0;
+        for (OptionSpec option : Main.commandLine().getCommandSpec().options()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            assertTrue(help.contains(option.longestName()), option.longestName() + " missing from:\n" + r.out());
+            String description = String.join(" ", option.description());
+            assertTrue(description.contains("Default:"), option.longestName() + " does not state its default");
+            if (option.defaultValue() != null) {
+                assertTrue(help.contains("Default: " + option.defaultValue()),
+                        option.longestName() + ": default " + option.defaultValue() + " not shown in:\n" + r.out());
+            }
+            checked++;
+        }
+        assertTrue(checked >= 15, "only " + checked + " options found");
+    }
+
+    @Test
+    void versionNamesTheProgramAndJava() {
+        Run r = run("--version");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("bip324-proxy "), r.out());
+        assertTrue(r.out().contains("Java " + Runtime.version()), r.out());
+    }
+
+    @Test
+    void badListenAddressIsExplained() {
+        assertUsageError(run("--listen", "localhost"), "expected HOST:PORT, e.g. 127.0.0.1:1324 or [::1]:1324");
+        assertUsageError(run("--listen", "[::1]"), "write IPv6 addresses as [ADDRESS]:PORT");
+        assertUsageError(run("--listen", "no-such-host.invalid:1324"), "unknown host 'no-such-host.invalid'");
+    }
+
+    @Test
+    void badPortIsExplained() {
+        assertUsageError(run("--listen", "127.0.0.1:70000"), "port must be 0..65535");
+        assertUsageError(run("--listen", "127.0.0.1:http"), "port 'http' is not a number");
+    }
+
+    @Test
+    void badDurationIsExplained() {
+        assertUsageError(run("--connect-timeout", "10 parsecs"), "is not a duration: use e.g. 500ms, 10s, 5m, 1h");
+        assertUsageError(run("--idle-timeout", "0s"), "duration must be positive");
+    }
+
+    @Test
+    void badChoicesAreExplained() {
+        assertUsageError(run("--destination", "somewhere"), "--destination must be auto, original-dst, addr-recv or tproxy");
+        assertUsageError(run("--log-level", "loud"), "--log-level must be debug, info, warn or error");
+        assertUsageError(run("--network", "moonnet"), "moonnet");
+    }
+
+    @Test
+    void portInUseIsExplained() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = ((InetSocketAddress) taken.getLocalSocketAddress()).getPort();
+            Run r = run("--listen", "127.0.0.1:" + port);
+            assertEquals(1, r.exitCode(), r.err());
+            assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + port), r.err());
+            assertTrue(r.err().contains("choose another --listen address"), r.err());
+        }
+    }
+
+    @Test
+    void runningInTheRedirectGroupIsRefused() throws Exception {
+        Optional<String> ownGroup = primaryGroupName();
+        assumeTrue(ownGroup.isPresent(), "primary group has no name in /etc/group");
+        Run r = run("--listen", "127.0.0.1:0", "--redirect-group", ownGroup.get());
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("runs with primary group " + ownGroup.get()), r.err());
+        assertTrue(r.err().contains("Start it with another primary group"), r.err());
+    }
+
+    private static void assertUsageError(Run r, String message) {
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains(message), "expected '" + message + "' on stderr, got:\n" + r.err());
+        assertTrue(r.out().isEmpty(), "nothing belongs on stdout:\n" + r.out());
+    }
+
+    private static Optional<String> primaryGroupName() throws java.io.IOException {
+        String gid = Long.toString(new com.sun.security.auth.module.UnixSystem().getGid());
+        return Files.readAllLines(Path.of("/etc/group")).stream()
+                .map(l -> l.split(":", -1))
+                .filter(f -> f.length > 2 && f[2].equals(gid))
+                .map(f -> f[0])
+                .findFirst();
+    }
+}
