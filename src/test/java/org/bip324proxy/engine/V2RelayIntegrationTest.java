@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.bip324proxy.testsupport.DecoyFirstResponder;
 import org.bip324proxy.testsupport.EchoExchange;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
@@ -108,6 +109,40 @@ class V2RelayIntegrationTest {
         // one decoy after the peer's version packet, one before each of its 51 replies (VERSION + 50)
         assertTrue(close.contains(" decoys=52 "), close);
         assertTrue(close.contains(" msgs_to_client=51 "), close);
+    }
+
+    @Test
+    void decoysBeforeThePeersVersionPacketAreSkipped() throws Exception {
+        try (DecoyFirstResponder peer = new DecoyFirstResponder(Network.MAINNET.magic(), 3);
+                ProxyHarness proxy = ProxyHarness.builder().start()) {
+            try (V1TestClient client = new V1TestClient(proxy.address(), Network.MAINNET, CLIENT_TIMEOUT)) {
+                byte[] version = V1TestClient.versionPayload(peer.address(), "/integ:1.0/");
+                client.send("version", version);
+                V1Message echoed = client.receive();
+                assertNotNull(echoed, proxy.log());
+                assertArrayEquals(version, echoed.copyPayload());
+                EchoExchange.run(client, List.of(V1Message.of("inv", new byte[37]), V1Message.of("headers", new byte[81])), proxy::log);
+            }
+            String close = proxy.awaitClose(1);
+            assertTrue(close.contains(" decoys=3 "), close);
+            assertTrue(close.contains(" session_id=" + peer.sessionId().get(10, java.util.concurrent.TimeUnit.SECONDS) + " "), close);
+        }
+    }
+
+    @Test
+    void messagesPipelinedBehindVersionWaitForTheHandshake() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
+                ProxyHarness proxy = ProxyHarness.builder().start();
+                V1TestClient client = new V1TestClient(proxy.address(), Network.MAINNET, CLIENT_TIMEOUT)) {
+            byte[] version = V1TestClient.versionPayload(peer.address(), "/integ:1.0/");
+            List<V1Message> messages = new ArrayList<>();
+            messages.add(V1Message.of("version", version));
+            for (int i = 0; i < 300; i++) {
+                messages.add(V1Message.of(i % 2 == 0 ? "verack" : "ping", new byte[i % 2 == 0 ? 0 : 8]));
+            }
+            // everything written at once: most of it arrives before the BIP324 handshake is done
+            EchoExchange.run(client, messages, proxy::log);
+        }
     }
 
     @Test
