@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class BackpressureIntegrationTest {
     private static final int BUFFER_LIMIT = 256 * 1024;
     private static final int MESSAGE_SIZE = 1_000_000;
-    private static final int MESSAGES = 48;
+    /** Far more than the socket buffers on the way can hold (the client's receive buffer is fixed small). */
+    private static final int MESSAGES = 100;
     /**
      * Most one connection may hold: under the limit when a peer read starts, plus what one read
      * (the loop's 64 KiB buffer) can complete: at most one whole message with its v1 header.
@@ -34,7 +35,7 @@ class BackpressureIntegrationTest {
     void stalledClientKeepsQueuedBytesBoundedAndLaterGetsEverything() throws Exception {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
                 ProxyHarness proxy = ProxyHarness.builder().bufferLimit(BUFFER_LIMIT).start();
-                V1TestClient client = new V1TestClient(proxy.address(), Network.MAINNET, Duration.ofSeconds(60))) {
+                V1TestClient client = new V1TestClient(proxy.address(), Network.MAINNET, Duration.ofSeconds(60), 64 * 1024)) {
             startFlood(client, peer, proxy);
             long total = (long) MESSAGES * MESSAGE_SIZE;
             long written = awaitPeerBlocked(peer);
@@ -65,7 +66,7 @@ class BackpressureIntegrationTest {
     void clientResettingDuringAFloodClosesCleanly() throws Exception {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
                 ProxyHarness proxy = ProxyHarness.builder().bufferLimit(BUFFER_LIMIT).start()) {
-            V1TestClient client = new V1TestClient(proxy.address(), Network.MAINNET, Duration.ofSeconds(60));
+            V1TestClient client = new V1TestClient(proxy.address(), Network.MAINNET, Duration.ofSeconds(60), 64 * 1024);
             startFlood(client, peer, proxy);
             awaitPeerBlocked(peer);
             client.socket().setSoLinger(true, 0);

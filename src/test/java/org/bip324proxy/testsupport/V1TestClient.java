@@ -29,7 +29,18 @@ public final class V1TestClient implements AutoCloseable {
     private final ByteBuffer readBuf = ByteBuffer.allocate(65536);
 
     public V1TestClient(InetSocketAddress proxy, Network network, Duration timeout) throws IOException {
+        this(proxy, network, timeout, 0);
+    }
+
+    /**
+     * @param receiveBuffer SO_RCVBUF in bytes (fixed, so the kernel does not grow it), or 0 for the
+     *     kernel's automatic sizing
+     */
+    public V1TestClient(InetSocketAddress proxy, Network network, Duration timeout, int receiveBuffer) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.setTcpNoDelay(true);
         socket.connect(proxy, (int) timeout.toMillis());
         socket.setSoTimeout((int) timeout.toMillis());
