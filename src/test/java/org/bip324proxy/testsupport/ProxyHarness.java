@@ -86,7 +86,9 @@ public final class ProxyHarness implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private Duration closeFlushTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofMinutes(10);
         private int bufferLimit = 1 << 20;
+        private int maxConnections = 100;
 
         public Builder networks(List<Network> n) {
             networks = n;
@@ -118,6 +120,16 @@ public final class ProxyHarness implements AutoCloseable {
             return this;
         }
 
+        public Builder idleTimeout(Duration d) {
+            idleTimeout = d;
+            return this;
+        }
+
+        public Builder maxConnections(int n) {
+            maxConnections = n;
+            return this;
+        }
+
         public Builder bufferLimit(int bytes) {
             bufferLimit = bytes;
             return this;
@@ -127,7 +139,7 @@ public final class ProxyHarness implements AutoCloseable {
             SessionSettings settings = new SessionSettings(networks, destinationMode, v1Fallback, userAgentSuffix,
                     AeadBackend.preferred(), a -> false, new SecureRandom());
             EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                    false, 2, 100, firstMessageTimeout, connectTimeout, handshakeTimeout, Duration.ofMinutes(10),
+                    false, 2, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
                     closeFlushTimeout, bufferLimit);
             return new ProxyHarness(config, settings);
         }

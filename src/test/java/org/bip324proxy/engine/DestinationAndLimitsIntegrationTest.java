@@ -1,0 +1,99 @@
+package org.bip324proxy.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.bip324proxy.relay.SessionSettings;
+import org.bip324proxy.testsupport.ProxyHarness;
+import org.bip324proxy.testsupport.V1TestClient;
+import org.bip324proxy.testsupport.V2EchoPeer;
+import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connections that reach the listener directly (not redirected) and the engine's limits: each
+ * refusal must name what was wrong and what to do.
+ */
+class DestinationAndLimitsIntegrationTest {
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
+
+    @Test
+    void allZeroAddrRecvIsRefusedWithAFix() throws Exception {
+        try (ProxyHarness proxy = ProxyHarness.builder().start(); V1TestClient client = client(proxy)) {
+            client.send("version", V1TestClient.versionPayload(null, "/integ:1.0/"));
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "VERSION addr_recv is empty (all zero): redirect the client");
+        }
+    }
+
+    @Test
+    void addrRecvPointingAtTheProxyItselfIsRefused() throws Exception {
+        try (ProxyHarness proxy = ProxyHarness.builder().start(); V1TestClient client = client(proxy)) {
+            client.send("version", V1TestClient.versionPayload(proxy.address(), "/integ:1.0/"));
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "is the proxy itself: refusing to connect (would loop)");
+            assertTrue(proxy.logLines().stream().noneMatch(l -> l.contains(" connect conn=")), proxy.log());
+        }
+    }
+
+    @Test
+    void originalDstModeRefusesADirectConnection() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
+                ProxyHarness proxy = ProxyHarness.builder().destinationMode(SessionSettings.DestinationMode.ORIGINAL_DST).start();
+                V1TestClient client = client(proxy)) {
+            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "--destination original-dst does not allow addr_recv: check the redirect rules");
+            assertEquals(0, peer.connections());
+        }
+    }
+
+    @Test
+    void nonV1ClientWithoutOriginalDestinationIsRefused() throws Exception {
+        try (ProxyHarness proxy = ProxyHarness.builder().start(); V1TestClient client = client(proxy)) {
+            client.writeRaw("GET / HTTP/1.1\r\nHost: example\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "its original destination is unknown, so it cannot be passed through");
+        }
+    }
+
+    @Test
+    void connectionsOverTheLimitAreClosedOnArrival() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
+                ProxyHarness proxy = ProxyHarness.builder().maxConnections(1).start();
+                V1TestClient first = client(proxy)) {
+            first.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertNotNull(first.receive(), proxy.log()); // the first connection is established and stays
+            try (V1TestClient second = client(proxy)) {
+                assertTrue(second.closedByProxy(), proxy.log());
+            }
+            String reject = proxy.awaitLine(l -> l.contains(" reject conn=2 "), CLIENT_TIMEOUT);
+            assertTrue(reject.contains("max connections (1) reached"), reject);
+            first.send("ping", new byte[8]);
+            assertEquals("pong", first.receive().command());
+        }
+    }
+
+    @Test
+    void idleRelayIsClosed() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
+                ProxyHarness proxy = ProxyHarness.builder().idleTimeout(Duration.ofMillis(500)).start();
+                V1TestClient client = client(proxy)) {
+            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertNotNull(client.receive(), proxy.log());
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "reason=\"idle timeout\"");
+        }
+    }
+
+    private static V1TestClient client(ProxyHarness proxy) throws java.io.IOException {
+        return new V1TestClient(proxy.address(), Network.MAINNET, CLIENT_TIMEOUT);
+    }
+
+    private static void assertReason(String closeLine, String expected) {
+        assertTrue(closeLine.contains(" outcome=error "), closeLine);
+        assertTrue(closeLine.contains(expected), "expected reason containing '" + expected + "' in:\n" + closeLine);
+    }
+}
