@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -64,6 +67,41 @@ class V2RelayIntegrationTest {
             String close = proxy.awaitClose(1);
             assertTrue(close.contains("signet") && close.contains("--network"), close);
             assertEquals(0, peer.connections());
+        }
+    }
+
+    @Test
+    void versionTricklingInByteByByteIsAssembled() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.TESTNET4.magic()));
+                ProxyHarness proxy = ProxyHarness.builder().start();
+                V1TestClient client = new V1TestClient(proxy.address(), Network.TESTNET4, CLIENT_TIMEOUT)) {
+            byte[] version = V1TestClient.versionPayload(peer.address(), "/integ:1.0/");
+            byte[] frame = new org.bip324proxy.v1.V1FrameEncoder(Network.TESTNET4).frame("version", version);
+            for (byte b : frame) {
+                client.writeRaw(new byte[] {b});
+                Thread.sleep(1); // separate segments, so the proxy sees many partial reads
+            }
+            V1Message echoed = client.receive();
+            assertNotNull(echoed, proxy.log());
+            assertArrayEquals(version, echoed.copyPayload());
+        }
+    }
+
+    @Test
+    void ipv6AddrRecvIsDialled() throws Exception {
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 0);
+        V2EchoPeer peer;
+        try {
+            peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()), v6);
+        } catch (java.io.IOException e) {
+            Assumptions.abort("no IPv6 loopback here: " + e.getMessage());
+            return;
+        }
+        try (peer; ProxyHarness proxy = ProxyHarness.builder().start();
+                V1TestClient client = new V1TestClient(proxy.address(), Network.MAINNET, CLIENT_TIMEOUT)) {
+            handshake(client, peer, proxy, "/integ:1.0/");
+            String connect = proxy.awaitLine(l -> l.contains(" connect conn=1 "), CLIENT_TIMEOUT);
+            assertTrue(connect.contains(" dest=[::1]:" + peer.address().getPort() + " "), connect);
         }
     }
 
