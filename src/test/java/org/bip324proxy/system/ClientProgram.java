@@ -7,9 +7,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import org.bip324proxy.testsupport.Child;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.v1.Network;
@@ -36,8 +38,8 @@ public final class ClientProgram {
     }
 
     /** Starts the program in {@code ns} with primary gid {@code gid}. */
-    static org.bip324proxy.testsupport.Child start(NetNs ns, long gid, String... args) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(ProxyProcess.java(), "-Xmx64m",
+    static Child start(NetNs ns, long gid, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProxyProcess.java(), "-Xmx64m",
                 "-cp", System.getProperty("java.class.path"), ClientProgram.class.getName()));
         cmd.addAll(List.of(args));
         return ns.startAsGid(gid, cmd.toArray(String[]::new));

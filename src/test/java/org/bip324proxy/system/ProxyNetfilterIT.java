@@ -1,17 +1,21 @@
 package org.bip324proxy.system;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.testsupport.Child;
@@ -124,27 +128,32 @@ class ProxyNetfilterIT {
     /** Runs {@link ClientProgram} with the redirect group as primary gid; returns its output lines. */
     private List<String> runRedirectedClient(String... args) throws Exception {
         Child c = keep(ClientProgram.start(client, group.gid(), args));
-        List<String> lines = new ArrayList<>();
         int exit = c.waitFor(WAIT);
-        try {
-            while (true) {
-                lines.add(c.awaitLine(Duration.ofSeconds(5)));
-            }
-        } catch (java.io.IOException endOfOutput) {
-            // all lines read
-        }
+        List<String> lines = outputOf(c);
         assertEquals(0, exit, "client failed: " + lines + "\nstderr: " + c.stderr());
         return lines;
+    }
+
+    /** Every stdout line of a finished child. */
+    private static List<String> outputOf(Child finished) throws InterruptedException {
+        List<String> lines = new ArrayList<>();
+        try {
+            while (true) {
+                lines.add(finished.awaitLine(Duration.ofSeconds(5)));
+            }
+        } catch (IOException endOfOutput) {
+            return lines;
+        }
     }
 
     private static void assertVersionAndPingWentThrough(List<V1Message> replies, byte[] version, byte[] nonce) {
         assertEquals(2, replies.size());
         assertNotNull(replies.get(0), "proxy closed instead of relaying VERSION");
         assertEquals("version", replies.get(0).command());
-        assertTrue(java.util.Arrays.equals(version, replies.get(0).copyPayload()));
+        assertArrayEquals(version, replies.get(0).copyPayload());
         assertNotNull(replies.get(1), "proxy closed instead of relaying the pong");
         assertEquals("pong", replies.get(1).command());
-        assertTrue(java.util.Arrays.equals(nonce, replies.get(1).copyPayload()));
+        assertArrayEquals(nonce, replies.get(1).copyPayload());
     }
 
     /** VERSION then ping over a direct connection; returns the two replies (null = EOF). */
@@ -246,7 +255,7 @@ class ProxyNetfilterIT {
         }
         LogLine close = proxy.awaitClose();
         assertEquals("error", close.get("outcome"), close.raw());
-        assertEquals(null, close.get("dest"), close.raw());
+        assertNull(close.get("dest"), close.raw());
         String reason = close.get("reason");
         assertTrue(reason.contains("addr_recv " + Endpoints.format(self) + " is the proxy itself"), close.raw());
         assertTrue(reason.contains("iptables/nftables"), "the log line must say how to fix it: " + close.raw());
@@ -292,7 +301,7 @@ class ProxyNetfilterIT {
         LogLine close = proxy.awaitClose();
         assertEquals("error", close.get("outcome"), close.raw());
         assertTrue(close.get("reason").startsWith("cannot connect to " + Endpoints.format(closed)), close.raw());
-        assertTrue(close.get("reason").toLowerCase(java.util.Locale.ROOT).contains("refused"), close.raw());
+        assertTrue(close.get("reason").toLowerCase(Locale.ROOT).contains("refused"), close.raw());
         assertEquals("0", close.get("peer_in"), close.raw());
 
         // The proxy goes on serving.
@@ -321,15 +330,7 @@ class ProxyNetfilterIT {
     void proxyRefusesToRunWithTheRedirectGroupAsItsPrimaryGroup() throws Exception {
         Child proxy = keep(client.startAsGid(group.gid(), ProxyProcess.command("--redirect-group", group.name())));
         int exit = proxy.waitFor(WAIT);
-        List<String> out = new ArrayList<>();
-        try {
-            while (true) {
-                out.add(proxy.awaitLine(Duration.ofSeconds(5)));
-            }
-        } catch (java.io.IOException endOfOutput) {
-            // all lines read
-        }
-        String text = String.join("\n", out);
+        String text = String.join("\n", outputOf(proxy));
         assertNotEquals(0, exit, text);
         assertTrue(text.contains("primary group " + group.name()), text);
         assertTrue(text.contains("would come back to itself"), text);
