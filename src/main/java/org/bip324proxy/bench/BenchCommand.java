@@ -41,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--small-messages", defaultValue = "200000", description = "100-byte messages for the rate test. Default: ${DEFAULT-VALUE}.")
     int smallMessages;
 
-    @Option(names = "--pings", defaultValue = "3000", description = "Sequential ping round trips. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--pings", defaultValue = "3000", description = "Sequential ping round trips per target, in alternating batches of 100. Default: ${DEFAULT-VALUE}.")
     int pings;
 
     @Option(names = "--handshakes", defaultValue = "300", description = "Sequential connections for handshakes/s. Default: ${DEFAULT-VALUE}.")
@@ -51,6 +51,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Idle connection counts at which RSS is measured. Default: ${DEFAULT-VALUE}.")
     List<Integer> idle;
 
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Rounds per figure, proxy and relay alternating; rates are the median round, latencies "
+                    + "pool all rounds (this evens out load from other processes). Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
     @Option(names = "--aead", defaultValue = "auto", description = "auto, jdk or bouncy-castle. Default: ${DEFAULT-VALUE}.")
     String aead;
 
@@ -59,6 +64,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rounds < 1 || pings < 1) {
+            throw new IllegalArgumentException("--rounds and --pings must be at least 1");
+        }
         AeadBackend backend = aead.equals("auto") ? AeadBackend.preferred() : AeadBackend.parse(aead);
         Network net = Network.MAINNET;
         SessionSettings settings = new SessionSettings(List.of(net), SessionSettings.DestinationMode.ADDR_RECV, false,
@@ -80,15 +88,15 @@ public final class BenchCommand implements Callable<Integer> {
             warmUp(p);
             warmUp(r);
             out.printf("%-44s %14s %14s%n", "metric", "proxy v1→v2", "plain relay");
-            row("bulk upstream, 1 MB messages (MB/s)", bulkUp(p), bulkUp(r), "%.0f");
-            row("bulk downstream, 1 MB messages (MB/s)", bulkDown(p), bulkDown(r), "%.0f");
-            row("small messages, 100 B (msg/s)", smallRate(p), smallRate(r), "%.0f");
-            double[] lp = pingLatency(p);
-            double[] lr = pingLatency(r);
-            row("ping round trip p50 (µs)", lp[0], lr[0], "%.1f");
-            row("ping round trip p99 (µs)", lp[1], lr[1], "%.1f");
-            out.printf("%-44s %14.1f / %.1f%n", "added ping latency p50 / p99 (µs)", lp[0] - lr[0], lp[1] - lr[1]);
-            row("handshakes/s (connect+BIP324+VERSION)", handshakeRate(p), handshakeRate(r), "%.0f");
+            row("bulk upstream, 1 MB messages (MB/s)", medians(this::bulkUp, p, r), "%.0f");
+            row("bulk downstream, 1 MB messages (MB/s)", medians(this::bulkDown, p, r), "%.0f");
+            row("small messages, 100 B (msg/s)", medians(this::smallRate, p, r), "%.0f");
+            double[][] latency = pingLatency(p, r);
+            row("ping round trip p50 (µs)", new double[] {latency[0][0], latency[1][0]}, "%.1f");
+            row("ping round trip p99 (µs)", new double[] {latency[0][1], latency[1][1]}, "%.1f");
+            out.printf("%-44s %14s%n", "added ping latency p50 / p99 (µs)", String.format("%.1f / %.1f",
+                    latency[0][0] - latency[1][0], latency[0][1] - latency[1][1]));
+            row("handshakes/s (connect+BIP324+VERSION)", medians(this::handshakeRate, p, r), "%.0f");
             idleMemory(p);
         }
         return 0;
@@ -106,8 +114,27 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void row(String name, double proxy, double baseline, String fmt) {
-        out.printf("%-44s %14s %14s%n", name, String.format(fmt, proxy), String.format(fmt, baseline));
+    private void row(String name, double[] proxyAndBaseline, String fmt) {
+        out.printf("%-44s %14s %14s%n", name, String.format(fmt, proxyAndBaseline[0]),
+                String.format(fmt, proxyAndBaseline[1]));
+    }
+
+    /** One measurement of one target. */
+    private interface Measurement {
+        double run(Target t) throws Exception;
+    }
+
+    /** Median of {@code rounds} runs each for the proxy and the relay, run alternately. */
+    private double[] medians(Measurement m, Target proxy, Target relay) throws Exception {
+        double[] a = new double[rounds];
+        double[] b = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            a[i] = m.run(proxy);
+            b[i] = m.run(relay);
+        }
+        Arrays.sort(a);
+        Arrays.sort(b);
+        return new double[] {a[rounds / 2], b[rounds / 2]};
     }
 
     /** Lets the JIT compile the hot paths before anything is measured. */
@@ -167,19 +194,33 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private double[] pingLatency(Target t) throws Exception {
-        try (BenchClient c = t.open()) {
-            long[] rtt = new long[pings];
-            byte[] nonce = new byte[8];
-            for (int i = 0; i < pings; i++) {
-                long start = System.nanoTime();
-                c.send("ping", nonce);
-                c.expect("pong");
-                rtt[i] = System.nanoTime() - start;
+    /** p50 and p99 round trips in µs, {proxy, relay}, from alternating batches of sequential pings. */
+    private double[][] pingLatency(Target proxy, Target relay) throws Exception {
+        int batch = Math.min(100, pings);
+        int batches = Math.max(1, pings / batch);
+        long[][] rtt = new long[2][];
+        try (BenchClient p = proxy.open(); BenchClient r = relay.open()) {
+            BenchClient[] clients = {p, r};
+            for (int k = 0; k < 2; k++) {
+                rtt[k] = new long[batches * batch];
             }
-            Arrays.sort(rtt);
-            return new double[] {rtt[pings / 2] / 1e3, rtt[(int) (pings * 0.99)] / 1e3};
+            for (int i = 0; i < batches; i++) {
+                for (int k = 0; k < 2; k++) {
+                    for (int j = 0; j < batch; j++) {
+                        long start = System.nanoTime();
+                        clients[k].send("ping", new byte[8]);
+                        clients[k].expect("pong");
+                        rtt[k][i * batch + j] = System.nanoTime() - start;
+                    }
+                }
+            }
         }
+        double[][] result = new double[2][];
+        for (int k = 0; k < 2; k++) {
+            Arrays.sort(rtt[k]);
+            result[k] = new double[] {rtt[k][rtt[k].length / 2] / 1e3, rtt[k][(int) (rtt[k].length * 0.99)] / 1e3};
+        }
+        return result;
     }
 
     private double handshakeRate(Target t) throws Exception {
@@ -197,20 +238,30 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchClient> open = new ArrayList<>();
         try {
             double base = rssMb();
-            out.printf("%-44s %14.0f%n", "RSS before idle connections (MB)", base);
-            for (int target : idle) {
-                long needed = 4L * target + 200;
-                if (needed > limit) {
-                    out.printf("%-44s %14s%n", "RSS with " + target + " idle connections",
-                            "skipped: needs " + needed + " fds, limit " + limit + " (root: ulimit -n 65536)");
+            out.printf("%-44s %14.0f   (heap in use %.0f MB; max heap %.0f MB)%n", "RSS before idle connections (MB)",
+                    base, heapUsedMb(), Runtime.getRuntime().maxMemory() / 1048576.0);
+            for (int wanted : idle) {
+                // Client, proxy (two) and peer sockets: 4 descriptors per connection, all in this process.
+                long fits = (limit - 200) / 4 / 100 * 100;
+                int target = (int) Math.min(wanted, fits);
+                if (target < wanted) {
+                    out.printf("%-44s %14s%n", "RSS with " + wanted + " idle connections",
+                            "needs " + (4L * wanted + 200) + " fds, limit " + limit + " (as root: ulimit -n 65536);"
+                                    + " measuring " + target + " instead");
+                }
+                if (target <= open.size()) {
                     continue;
                 }
                 while (open.size() < target) {
                     open.add(t.open(1024));
                 }
                 double rss = rssMb();
-                out.printf("%-44s %14.0f   (%.1f KB per connection incl. client and peer)%n",
-                        "RSS with " + target + " idle connections (MB)", rss, (rss - base) * 1024 / target);
+                out.printf("%-44s %14.0f   (heap in use %.0f MB; %.1f KB RSS per connection incl. client and peer)%n",
+                        "RSS with " + target + " idle connections (MB)", rss, heapUsedMb(), (rss - base) * 1024 / target);
+                if (target < wanted) {
+                    out.printf("%-44s %14.0f   (linear extrapolation, not measured)%n",
+                            "RSS with " + wanted + " idle connections (MB)", base + (rss - base) * wanted / target);
+                }
             }
         } finally {
             for (BenchClient c : open) {
@@ -244,6 +295,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return Double.NaN;
+    }
+
+    /** Heap occupied right after the GCs of {@link #rssMb()}: the live objects. */
+    private static double heapUsedMb() {
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
     }
 
     private static long openFileLimit() throws IOException {

@@ -95,7 +95,7 @@ final class BenchPeer implements AutoCloseable {
                             c.flush();
                         }
                         if (c.channel.isOpen()) {
-                            key.interestOps(c.out.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                            key.interestOps(c.hasOutput() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
                         }
                     } catch (IOException | V1ProtocolException | V2ProtocolException e) {
                         c.channel.close();
@@ -114,6 +114,9 @@ final class BenchPeer implements AutoCloseable {
         final V2Transport transport;
         final V1FrameDecoder v1Decoder;
         final V1FrameEncoder v1Encoder = new V1FrameEncoder(network);
+        /** Blocks still to send for a bulk request, made one at a time as the socket drains. */
+        int blocksPending;
+        byte[] block;
 
         PeerConnection(SocketChannel channel) {
             this.channel = channel;
@@ -152,11 +155,8 @@ final class BenchPeer implements AutoCloseable {
                 case "ping" -> send("pong", a, off, len);
                 case BULK_REQUEST -> {
                     ByteBuffer req = ByteBuffer.wrap(a, off, len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                    int count = req.getInt();
-                    byte[] block = new byte[req.getInt()];
-                    for (int i = 0; i < count; i++) {
-                        send("block", block, 0, block.length);
-                    }
+                    blocksPending = req.getInt();
+                    block = new byte[req.getInt()];
                 }
                 default -> { }
             }
@@ -174,8 +174,21 @@ final class BenchPeer implements AutoCloseable {
             }
         }
 
+        boolean hasOutput() {
+            return !out.isEmpty() || blocksPending > 0;
+        }
+
+        /**
+         * Writes what the socket takes. Bulk blocks are framed (and encrypted) only when the queue is
+         * empty, so the peer streams them as a real node would instead of encrypting the whole
+         * request up front (which would serialise its work before the proxy's and hold it all in memory).
+         */
         void flush() throws IOException {
-            while (!out.isEmpty()) {
+            while (hasOutput()) {
+                if (out.isEmpty()) {
+                    blocksPending--;
+                    send("block", block, 0, block.length);
+                }
                 ByteBuffer b = out.peekFirst();
                 channel.write(b);
                 if (b.hasRemaining()) {

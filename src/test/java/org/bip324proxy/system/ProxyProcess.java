@@ -1,0 +1,94 @@
+package org.bip324proxy.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.bip324proxy.testsupport.Child;
+import org.bip324proxy.testsupport.NetNs;
+
+/**
+ * The real proxy jar ({@code -Dbip324.jar}) running as a child process inside a namespace, with its
+ * log (stderr) merged into stdout so tests can wait for individual lines as they appear.
+ */
+final class ProxyProcess {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final Child child;
+    private final List<String> seen = new ArrayList<>();
+
+    private ProxyProcess(Child child) {
+        this.child = child;
+    }
+
+    /** The jar under test; fails clearly when the property is missing (run through failsafe). */
+    static Path jar() {
+        String jar = System.getProperty("bip324.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("system property bip324.jar must name the built proxy jar (got " + jar
+                    + "): run these tests with 'mvn verify', which packages it first");
+        }
+        return Path.of(jar);
+    }
+
+    /** The java launcher of the JVM running the tests (so CI on JDK 25 runs the proxy on 25). */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Command line for the jar with {@code args}, stderr merged into stdout. */
+    static String[] command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" 2>&1", "sh",
+                java(), "-Xmx256m", "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        return cmd.toArray(String[]::new);
+    }
+
+    /** Starts the proxy in {@code ns} (killed with the namespace) and waits for its "listening" line. */
+    static ProxyProcess start(NetNs ns, String... args) throws IOException, InterruptedException {
+        ProxyProcess p = new ProxyProcess(ns.start(command(args)));
+        p.await(l -> l.event().equals("listening"));
+        return p;
+    }
+
+    /** The next log line (after those already returned) that matches; throws with everything seen on timeout. */
+    LogLine await(Predicate<LogLine> wanted) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IOException("proxy did not log the expected line within " + WAIT + "; its output:\n"
+                        + String.join("\n", seen));
+            }
+            String raw;
+            try {
+                raw = child.awaitLine(Duration.ofNanos(left));
+            } catch (IOException e) {
+                throw new IOException(e.getMessage() + "\nproxy output so far:\n" + String.join("\n", seen), e);
+            }
+            seen.add(raw);
+            LogLine line = LogLine.parse(raw);
+            if (line != null && wanted.test(line)) {
+                return line;
+            }
+        }
+    }
+
+    /** The close line of the next connection that ends. */
+    LogLine awaitClose() throws IOException, InterruptedException {
+        return await(l -> l.event().equals("close"));
+    }
+
+    /** Every line read so far, for assertion messages. */
+    String output() {
+        return String.join("\n", seen);
+    }
+
+    boolean isAlive() {
+        return child.process().isAlive();
+    }
+}
