@@ -15,6 +15,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,8 @@ import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.TempGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -259,6 +263,43 @@ class RedirectScriptsSystemTest {
             String backend = version.contains("nf_tables") ? "nf_tables" : "legacy";
             assertTrue(active.stdout().contains("iptables backend: " + backend), active.stdout());
         }
+    }
+
+    @Test
+    void iptablesLegacyIsReportedAndWorksTheSame(@TempDir Path legacyBin) throws Exception {
+        // A PATH on which iptables & co. are the legacy (x_tables) variants, as on older hosts.
+        SystemTestSupport.require(SystemTestSupport.tool("iptables-legacy") != null,
+                "iptables-legacy is not installed (part of Debian's iptables package)");
+        for (String tool : List.of("iptables", "ip6tables")) {
+            for (String suffix : List.of("", "-save", "-restore")) {
+                Files.createSymbolicLink(legacyBin.resolve(tool + suffix),
+                        Path.of(SystemTestSupport.tool(tool + "-legacy" + suffix)));
+            }
+        }
+        String path = "PATH=" + legacyBin + ":" + SystemTestSupport.childPath();
+        String script = RedirectScript.IPTABLES.path().toString();
+        for (String tool : List.of("iptables-legacy", "ip6tables-legacy")) {
+            host.exec(tool, "-w", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "--dport", "9", "-j", "ACCEPT");
+        }
+        String before = host.exec("iptables-legacy-save") + host.exec("ip6tables-legacy-save");
+        ServerSocketChannel[] proxy = proxyListeners(host);
+
+        String installed = host.exec("env", path, script, "install", "--group", group.name());
+        assertTrue(installed.contains("iptables backend: legacy"), installed);
+        assertTrue(host.exec("iptables-legacy", "-t", "nat", "-S", "OUTPUT").contains("-A OUTPUT -j BIP324_PROXY"));
+        for (Family family : Family.values()) {
+            connect(host, group.gid(), remoteAddress(family), P2P_PORT);
+            assertEquals(Optional.of(new InetSocketAddress(remoteAddress(family), P2P_PORT)),
+                    OriginalDestination.lookup(accept(proxy[family.ordinal()])));
+        }
+
+        host.exec("env", path, script, "uninstall");
+        String after = host.exec("iptables-legacy-save") + host.exec("ip6tables-legacy-save");
+        assertEquals(withoutComments(before), withoutComments(after));
+    }
+
+    private static String withoutComments(String save) {
+        return save.replaceAll("(?m)^#.*\\n", "").replaceAll("\\[\\d+:\\d+\\]", "[counters]");
     }
 
     @ParameterizedTest(name = "{0}")
