@@ -6,12 +6,16 @@ DEFAULT_GROUP=redirect_to_bip324-proxy
 # P2P ports of mainnet, testnet3, testnet4, signet and regtest.
 DEFAULT_PORTS=8333,18333,48333,38333,18444
 DEFAULT_PROXY_PORT=1324
+# TPROXY router mode: packets with this mark are delivered locally through this routing table.
+TPROXY_MARK=0x324
+TPROXY_TABLE=324
 
 ACTION=
 GROUP=$DEFAULT_GROUP
 PORTS=$DEFAULT_PORTS
 PROXY_PORT=$DEFAULT_PROXY_PORT
 ROUTER_IFACE=
+TPROXY=no
 IPV6=yes
 PURGE=no
 DRY_RUN=no
@@ -44,6 +48,9 @@ Options:
   --router-iface IFACE  router mode: also redirect connections arriving on LAN interface IFACE to
                         the proxy on that interface's address, and drop connections to the proxy
                         port from anywhere but IFACE and loopback
+  --tproxy              with --router-iface: use TPROXY instead of REDIRECT (the proxy then needs
+                        --destination tproxy and CAP_NET_ADMIN); adds the policy route
+                        "ip rule fwmark $TPROXY_MARK lookup $TPROXY_TABLE" with "local default dev lo" there
   --no-ipv6             IPv4 rules only (IPv6 peers then bypass the proxy)
   --purge               uninstall: also delete the group
   --dry-run             print what would be done, change nothing
@@ -64,6 +71,7 @@ parse_args() {
       --ports) need_value "$@"; PORTS=$2; shift ;;
       --proxy-port) need_value "$@"; PROXY_PORT=$2; shift ;;
       --router-iface) need_value "$@"; ROUTER_IFACE=$2; shift ;;
+      --tproxy) TPROXY=yes ;;
       --no-ipv6) IPV6=no ;;
       --purge) PURGE=yes ;;
       --dry-run) DRY_RUN=yes ;;
@@ -91,6 +99,9 @@ validate_options() {
       die "invalid port '$p' (1..65535)"
     fi
   done
+  if [ "$TPROXY" = yes ] && [ -z "$ROUTER_IFACE" ]; then
+    die "--tproxy is a router mode: give the LAN interface with --router-iface IFACE"
+  fi
   if [ -n "$ROUTER_IFACE" ]; then
     [[ $ROUTER_IFACE =~ ^[A-Za-z0-9_.@:-]{1,15}$ ]] || die "invalid interface name '$ROUTER_IFACE'"
   fi
@@ -154,6 +165,56 @@ purge_group() {
   fi
 }
 
+ip_families() {
+  echo -4
+  [ "$IPV6" = yes ] && echo -6
+  return 0
+}
+
+# TPROXY needs marked packets routed to the local host: one ip rule and one route per family.
+ensure_tproxy_routing() {
+  local family any
+  require_tool ip iproute2
+  for family in $(ip_families); do
+    any=0.0.0.0/0
+    [ "$family" = -6 ] && any=::/0
+    if [ "$DRY_RUN" = yes ] || [ -z "$(ip "$family" rule show fwmark "$TPROXY_MARK" lookup "$TPROXY_TABLE")" ]; then
+      run ip "$family" rule add fwmark "$TPROXY_MARK" lookup "$TPROXY_TABLE" \
+        || die "could not add the TPROXY policy rule (ip $family rule add fwmark $TPROXY_MARK lookup $TPROXY_TABLE)"
+    fi
+    run ip "$family" route replace local "$any" dev lo table "$TPROXY_TABLE" \
+      || die "could not add the TPROXY local route in table $TPROXY_TABLE"
+  done
+}
+
+# Removes what ensure_tproxy_routing added, if anything; used by every uninstall and install.
+remove_tproxy_routing() {
+  command -v ip >/dev/null 2>&1 || return 0
+  local family any
+  for family in -4 -6; do
+    any=0.0.0.0/0
+    [ "$family" = -6 ] && any=::/0
+    while [ -n "$(ip "$family" rule show fwmark "$TPROXY_MARK" lookup "$TPROXY_TABLE" 2>/dev/null)" ]; do
+      run ip "$family" rule del fwmark "$TPROXY_MARK" lookup "$TPROXY_TABLE" \
+        || die "could not delete the TPROXY policy rule (ip $family rule del fwmark $TPROXY_MARK lookup $TPROXY_TABLE)"
+      [ "$DRY_RUN" = no ] || break
+    done
+    if [ -n "$(ip "$family" route show table "$TPROXY_TABLE" 2>/dev/null)" ]; then
+      run ip "$family" route del local "$any" dev lo table "$TPROXY_TABLE" \
+        || die "could not delete the TPROXY local route in table $TPROXY_TABLE"
+    fi
+  done
+}
+
+# After the rules are loaded: add or drop the TPROXY policy routing to match the mode.
+apply_tproxy_routing() {
+  if [ "$TPROXY" = yes ]; then
+    ensure_tproxy_routing
+  else
+    remove_tproxy_routing
+  fi
+}
+
 warn_if_no_ipv6() {
   if [ "$IPV6" = no ]; then
     warn "IPv6 rules disabled: connections to IPv6 peers bypass the proxy (unencrypted v1)"
@@ -163,7 +224,11 @@ warn_if_no_ipv6() {
 describe_install() {
   info "redirecting tcp ports $PORTS of processes with primary group $GROUP (gid $GID) to port $PROXY_PORT" \
     "(127.0.0.1$([ "$IPV6" = yes ] && echo ' and [::1]'))"
-  if [ -n "$ROUTER_IFACE" ]; then
+  if [ "$TPROXY" = yes ]; then
+    info "router mode (TPROXY): connections arriving on $ROUTER_IFACE to those ports go to the transparent" \
+      "proxy listener on port $PROXY_PORT (mark $TPROXY_MARK, table $TPROXY_TABLE); the proxy port is closed" \
+      "to other interfaces"
+  elif [ -n "$ROUTER_IFACE" ]; then
     info "router mode: connections arriving on $ROUTER_IFACE to those ports go to the proxy on $ROUTER_IFACE's" \
       "address; the proxy port is closed to other interfaces"
   fi

@@ -308,7 +308,7 @@ class RedirectScriptsSystemTest {
         String before = RedirectScript.ruleset(host);
         for (String[] args : List.of(new String[] {"install", "--ports", "8333,x"},
                 new String[] {"install", "--proxy-port", "70000"}, new String[] {"install", "--group"},
-                new String[] {"frobnicate"})) {
+                new String[] {"install", "--tproxy"}, new String[] {"frobnicate"})) {
             Cmd.Result r = script.run(host, args);
             assertEquals(1, r.exitCode(), r.toString());
             assertTrue(r.stderr().startsWith("bip324-redirect: error: "), r.stderr());

@@ -1,6 +1,7 @@
 package org.bip324proxy.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -106,15 +107,60 @@ class RedirectedClientIT {
         assertTrue(close.contains("transport=v2") && close.contains("outcome=ok"), close);
     }
 
-    /** The real jar through the shipped launcher, with its default listeners, logging to stdout. */
-    private Child startProxy() throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("scriptsAndFamilies")
+    void tproxyRouterModeHandsLanConnectionsToTheTransparentProxy(RedirectScript script, String family)
+            throws Exception {
+        // host is the router: lan ── host ── remote.
+        NetNs lan = keep(NetNs.create());
+        NetNs.Veth lanLink = host.linkTo(lan);
+        lan.exec("ip", "route", "add", "default", "via", lanLink.hereV4().getHostAddress());
+        lan.exec("ip", "-6", "route", "add", "default", "via", lanLink.hereV6().getHostAddress());
+        InetAddress peerAddress = family.equals("IPv4") ? link.thereV4() : link.thereV6();
+        V2EchoPeer peer = keep(remote.call(() -> new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()),
+                new InetSocketAddress(peerAddress, P2P_PORT))));
+        String rulesBefore = RedirectScript.ruleset(host);
+        String routingBefore = policyRouting(host);
+
+        script.check(host, "install", "--group", group.name(), "--router-iface", lanLink.hereIf(), "--tproxy");
+        assertTrue(policyRouting(host).contains("fwmark 0x324 lookup 324"), policyRouting(host));
+        Child proxy = startProxy("--destination", "tproxy", "--listen", "0.0.0.0:1324,[::]:1324");
+
+        Child client = keep(lan.start(javaCommand(V1ClientProbe.class.getName(),
+                peerAddress.getHostAddress(), Integer.toString(P2P_PORT))));
+        assertEquals("version echoed", client.awaitLine(WAIT));
+        assertEquals("pong", client.awaitLine(WAIT));
+        assertEquals(0, client.waitFor(WAIT), client.stderr());
+        assertEquals(1, peer.sessionIds().size(), "peer errors: " + peer.errors());
+        String close = awaitLogLine(proxy, " close ");
+        String dest = Endpoints.format(new InetSocketAddress(peerAddress, P2P_PORT));
+        assertTrue(close.contains("dest=" + dest + " via=tproxy") && close.contains("transport=v2"), close);
+
+        script.check(host, "uninstall", "--group", group.name());
+        assertEquals(routingBefore, policyRouting(host));
+        assertFalse(RedirectScript.ruleset(host).toLowerCase().contains("bip324"));
+        if (script == RedirectScript.NFTABLES) {
+            assertEquals(rulesBefore, RedirectScript.ruleset(host));
+        }
+    }
+
+    private static String policyRouting(NetNs ns) throws IOException {
+        return ns.exec("ip", "-4", "rule") + ns.exec("ip", "-6", "rule")
+                + ns.run(null, WAIT, "ip", "-4", "route", "show", "table", "324").stdout()
+                + ns.run(null, WAIT, "ip", "-6", "route", "show", "table", "324").stdout();
+    }
+
+    /** The real jar through the shipped launcher, logging to stdout; default listeners unless given. */
+    private Child startProxy(String... options) throws Exception {
         String jar = System.getProperty("bip324.jar");
         SystemTestSupport.require(jar != null && Files.isRegularFile(Path.of(jar)),
                 "the proxy jar is missing (bip324.jar=" + jar + "); run through 'mvn verify'");
         String launcher = ShippedScripts.path("systemd/bip324-proxy").toString();
-        Child proxy = keep(host.start("env", "BIP324_PROXY_JAR=" + jar,
+        List<String> command = new ArrayList<>(List.of("env", "BIP324_PROXY_JAR=" + jar,
                 "JAVA_HOME=" + System.getProperty("java.home"), "BIP324_PROXY_JVM_DIR=/nonexistent",
-                "bash", "-c", "exec \"$0\" --redirect-group " + group.name() + " 2>&1", launcher));
+                "bash", "-c", "exec \"$0\" \"$@\" 2>&1", launcher, "--redirect-group", group.name()));
+        command.addAll(List.of(options));
+        Child proxy = keep(host.start(command.toArray(String[]::new)));
         String first = proxy.awaitLine(WAIT);
         assertTrue(first.startsWith("bip324-proxy: using Java "), first);
         awaitLogLine(proxy, " listening ");

@@ -37,9 +37,7 @@ class SystemdUnitsTest {
         SystemTestSupport.require(SystemTestSupport.tool("systemd-analyze") != null
                 && Files.isDirectory(SYSTEM_UNITS), "systemd is not installed (apt-get install systemd)");
         jar = Files.writeString(build.resolve("bip324-proxy.jar"), "stand-in jar");
-        Cmd.Result r = Cmd.run(List.of(ShippedScripts.path("systemd/install").toString(), "--root", root.toString(),
-                "--jar", jar.toString(), "--backend", "nftables"), null, TIMEOUT);
-        r.check();
+        install();
         // The targets the units refer to, as regular files (the host's may be symlinks out of root).
         Path targets = Files.createDirectories(root.resolve("usr/lib/systemd/system"));
         try (Stream<Path> files = Files.list(SYSTEM_UNITS)) {
@@ -66,6 +64,33 @@ class SystemdUnitsTest {
     }
 
     @Test
+    void tproxyRouterModeAddsOnlyCapNetAdminAndTheMatchingOptions() throws Exception {
+        Files.delete(root.resolve("etc/default/bip324-proxy"));
+        install("--router-iface", "eth1", "--tproxy");
+        Path dropIn = root.resolve("etc/systemd/system/bip324-proxy.service.d/tproxy.conf");
+        assertTrue(Files.readString(dropIn).contains("AmbientCapabilities=CAP_NET_ADMIN\n"));
+        for (String unit : UNITS) {
+            Cmd.Result r = verify(unit);
+            assertEquals(0, r.exitCode(), unit + ": " + r);
+            assertEquals("", r.stderr().strip(), unit + " has warnings");
+        }
+        String defaults = Files.readString(root.resolve("etc/default/bip324-proxy"));
+        assertTrue(defaults.contains("BIP324_REDIRECT_OPTS=\"--router-iface eth1 --tproxy\""), defaults);
+        assertTrue(defaults.contains("BIP324_PROXY_OPTS=\"--destination tproxy --listen 0.0.0.0:1324,[::]:1324\""),
+                defaults);
+
+        install("--router-iface", "eth1");
+        assertFalse(Files.exists(dropIn.getParent()), "the TPROXY drop-in stays after switching back");
+    }
+
+    private void install(String... options) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(ShippedScripts.path("systemd/install").toString(),
+                "--root", root.toString(), "--jar", jar.toString(), "--backend", "nftables"));
+        command.addAll(List.of(options));
+        Cmd.run(command, null, TIMEOUT).check();
+    }
+
+    @Test
     void verifyCatchesABadDirectiveAndAMissingCommand() throws Exception {
         Path unit = root.resolve("etc/systemd/system/bip324-proxy.service");
         Files.writeString(unit, Files.readString(unit).replace("ProtectSystem=strict", "ProtectSystem=bogus"));
@@ -82,7 +107,9 @@ class SystemdUnitsTest {
         assertTrue(Files.isExecutable(root.resolve("usr/local/bin/bip324-proxy")));
         assertEquals(Path.of("nftables/bip324-redirect"), Files.readSymbolicLink(lib.resolve("bip324-redirect")));
         for (String f : List.of("iptables/bip324-redirect", "nftables/bip324-redirect", "lib/redirect-common.sh",
-                "nftables/bip324-proxy.nft", "nftables/bip324-proxy-ipv6.nft", "nftables/bip324-proxy-router.nft")) {
+                "nftables/bip324-proxy.nft", "nftables/bip324-proxy-ipv6.nft", "nftables/bip324-proxy-guard.nft",
+                "nftables/bip324-proxy-router.nft", "nftables/bip324-proxy-tproxy.nft",
+                "nftables/bip324-proxy-tproxy-ipv6.nft")) {
             assertTrue(Files.isRegularFile(lib.resolve(f)), f);
         }
         assertTrue(Files.readString(root.resolve("etc/default/bip324-proxy"))
