@@ -123,6 +123,41 @@ class RedirectScriptsSystemTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(RedirectScript.class)
+    void tproxyModeInstallsOnceAndSwitchingBackRemovesItsRulesAndRoutes(RedirectScript script) throws Exception {
+        String[] tproxy = {"install", "--group", group.name(), "--router-iface", link.hereIf(), "--tproxy"};
+        script.check(host, tproxy);
+        String rules = RedirectScript.ruleset(host);
+        String routing = tproxyRouting(host);
+        script.check(host, tproxy);
+
+        assertEquals(rules, RedirectScript.ruleset(host));
+        assertEquals(routing, tproxyRouting(host));
+        assertEquals(2, count(routing, "fwmark 0x324 lookup 324"), routing);
+        assertEquals(2, count(routing, "local default dev lo"), routing);
+        assertTrue(rules.contains(script == RedirectScript.IPTABLES ? "-j TPROXY --on-port 1324" : "tproxy ip6 to :1324"),
+                rules);
+
+        script.check(host, "install", "--group", group.name(), "--router-iface", link.hereIf());
+        assertEquals("", tproxyRouting(host));
+        assertFalse(RedirectScript.ruleset(host).toLowerCase().contains("tproxy"));
+    }
+
+    /** Our policy rules and the routes of table 324, both families. */
+    private static String tproxyRouting(NetNs ns) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (String family : List.of("-4", "-6")) {
+            for (String line : ns.exec("ip", family, "rule").split("\n")) {
+                if (line.contains("0x324")) {
+                    out.append(line).append('\n');
+                }
+            }
+            out.append(ns.run(null, WAIT, "ip", family, "route", "show", "table", "324").stdout());
+        }
+        return out.toString();
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("scriptsAndFamilies")
     void theGroupsConnectionsReachTheProxyWhichRecoversTheDestination(RedirectScript script, Family family)
