@@ -1,0 +1,235 @@
+# shellcheck shell=bash
+# Shared by iptables/bip324-redirect and nftables/bip324-redirect: options, group handling,
+# messages and dry-run. Sourced, never run on its own.
+
+DEFAULT_GROUP=redirect_to_bip324-proxy
+# P2P ports of mainnet, testnet3, testnet4, signet and regtest.
+DEFAULT_PORTS=8333,18333,48333,38333,18444
+DEFAULT_PROXY_PORT=1324
+# TPROXY router mode: packets with this mark are delivered locally through this routing table.
+TPROXY_MARK=0x324
+TPROXY_TABLE=324
+
+ACTION=
+GROUP=$DEFAULT_GROUP
+PORTS=$DEFAULT_PORTS
+PROXY_PORT=$DEFAULT_PROXY_PORT
+ROUTER_IFACE=
+TPROXY=no
+IPV6=yes
+PURGE=no
+DRY_RUN=no
+
+die() {
+  echo "$PROG: error: $*" >&2
+  exit 1
+}
+
+warn() {
+  echo "$PROG: warning: $*" >&2
+}
+
+info() {
+  echo "$PROG: $*"
+}
+
+usage() {
+  cat <<USAGE
+Usage: $PROG install|uninstall|status [OPTIONS]
+
+Redirects TCP connections to Bitcoin P2P ports, made by processes whose PRIMARY group is GROUP
+(e.g. started with 'sudo -g GROUP CLIENT'), to bip324-proxy. Supplementary membership in GROUP
+does not match. Backend: $BACKEND_DESCRIPTION.
+
+Options:
+  --group NAME          redirect group, created by install if missing (default: $DEFAULT_GROUP)
+  --ports LIST          comma-separated destination ports (default: $DEFAULT_PORTS)
+  --proxy-port PORT     port the proxy listens on (default: $DEFAULT_PROXY_PORT)
+  --router-iface IFACE  router mode: also redirect connections arriving on LAN interface IFACE to
+                        the proxy on that interface's address, and drop connections to the proxy
+                        port from anywhere but IFACE and loopback
+  --tproxy              with --router-iface: use TPROXY instead of REDIRECT (the proxy then needs
+                        --destination tproxy and CAP_NET_ADMIN); adds the policy route
+                        "ip rule fwmark $TPROXY_MARK lookup $TPROXY_TABLE" with "local default dev lo" there
+  --no-ipv6             IPv4 rules only (IPv6 peers then bypass the proxy)
+  --purge               uninstall: also delete the group
+  --dry-run             print what would be done, change nothing
+  -h, --help            this text
+
+Exit status: 0 on success; status: 0 when the rules are in place, 3 when they are not; 1 on errors.
+USAGE
+}
+
+parse_args() {
+  [ $# -gt 0 ] || { usage >&2; exit 1; }
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      install | uninstall | status)
+        [ -z "$ACTION" ] || die "only one action at a time (got '$ACTION' and '$1')"
+        ACTION=$1 ;;
+      --group) need_value "$@"; GROUP=$2; shift ;;
+      --ports) need_value "$@"; PORTS=$2; shift ;;
+      --proxy-port) need_value "$@"; PROXY_PORT=$2; shift ;;
+      --router-iface) need_value "$@"; ROUTER_IFACE=$2; shift ;;
+      --tproxy) TPROXY=yes ;;
+      --no-ipv6) IPV6=no ;;
+      --purge) PURGE=yes ;;
+      --dry-run) DRY_RUN=yes ;;
+      -h | --help) usage; exit 0 ;;
+      *) die "unknown argument '$1'; see '$PROG --help'" ;;
+    esac
+    shift
+  done
+  [ -n "$ACTION" ] || die "no action given: use install, uninstall or status"
+  validate_options
+}
+
+need_value() {
+  if [ $# -lt 2 ] || [ -z "$2" ]; then
+    die "option $1 needs a value; see '$PROG --help'"
+  fi
+}
+
+validate_options() {
+  [[ $GROUP =~ ^[A-Za-z_][A-Za-z0-9_.-]*$ ]] || die "invalid group name '$GROUP'"
+  [[ $PORTS =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--ports must be comma-separated numbers, got '$PORTS'"
+  local p
+  for p in ${PORTS//,/ } "$PROXY_PORT"; do
+    if ! [[ $p =~ ^[0-9]+$ ]] || [ "$p" -lt 1 ] || [ "$p" -gt 65535 ]; then
+      die "invalid port '$p' (1..65535)"
+    fi
+  done
+  if [ "$TPROXY" = yes ] && [ -z "$ROUTER_IFACE" ]; then
+    die "--tproxy is a router mode: give the LAN interface with --router-iface IFACE"
+  fi
+  if [ -n "$ROUTER_IFACE" ]; then
+    [[ $ROUTER_IFACE =~ ^[A-Za-z0-9_.@:-]{1,15}$ ]] || die "invalid interface name '$ROUTER_IFACE'"
+  fi
+}
+
+require_root() {
+  [ "$DRY_RUN" = yes ] || [ "$(id -u)" -eq 0 ] || die "must run as root (try: sudo $PROG $ACTION ...)"
+}
+
+require_tool() {
+  command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install it (Debian/Ubuntu: apt-get install $2)"
+}
+
+# Runs a command, or prints it under --dry-run.
+run() {
+  if [ "$DRY_RUN" = yes ]; then
+    echo "+ $*"
+  else
+    "$@"
+  fi
+}
+
+# Runs a command with stdin from $1, or prints both under --dry-run.
+run_with_input() {
+  local input=$1
+  shift
+  if [ "$DRY_RUN" = yes ]; then
+    echo "+ $* <<'INPUT'"
+    printf '%s\n' "$input"
+    echo "INPUT"
+  else
+    printf '%s\n' "$input" | "$@"
+  fi
+}
+
+group_gid() {
+  getent group "$GROUP" | cut -d: -f3 || true
+}
+
+# Creates the redirect group if missing and sets GID (a placeholder under --dry-run).
+ensure_group() {
+  GID=$(group_gid)
+  if [ -z "$GID" ]; then
+    if [ "$DRY_RUN" = yes ]; then
+      echo "+ groupadd --system $GROUP"
+      GID="<gid of $GROUP>"
+      return
+    fi
+    require_tool groupadd passwd
+    groupadd --system "$GROUP" || die "could not create group '$GROUP' with groupadd; create it by hand and retry"
+    GID=$(group_gid)
+    [ -n "$GID" ] || die "group '$GROUP' was created but has no gid in the group database"
+    info "created system group $GROUP (gid $GID)"
+  fi
+}
+
+purge_group() {
+  [ "$PURGE" = yes ] || return 0
+  if [ -n "$(group_gid)" ]; then
+    run groupdel "$GROUP" || die "could not delete group '$GROUP'; a user may still have it as primary group"
+  fi
+}
+
+ip_families() {
+  echo -4
+  [ "$IPV6" = yes ] && echo -6
+  return 0
+}
+
+# TPROXY needs marked packets routed to the local host: one ip rule and one route per family.
+ensure_tproxy_routing() {
+  local family any
+  require_tool ip iproute2
+  for family in $(ip_families); do
+    any=0.0.0.0/0
+    [ "$family" = -6 ] && any=::/0
+    if [ "$DRY_RUN" = yes ] || [ -z "$(ip "$family" rule show fwmark "$TPROXY_MARK" lookup "$TPROXY_TABLE")" ]; then
+      run ip "$family" rule add fwmark "$TPROXY_MARK" lookup "$TPROXY_TABLE" \
+        || die "could not add the TPROXY policy rule (ip $family rule add fwmark $TPROXY_MARK lookup $TPROXY_TABLE)"
+    fi
+    run ip "$family" route replace local "$any" dev lo table "$TPROXY_TABLE" \
+      || die "could not add the TPROXY local route in table $TPROXY_TABLE"
+  done
+}
+
+# Removes what ensure_tproxy_routing added, if anything; used by every uninstall and install.
+remove_tproxy_routing() {
+  command -v ip >/dev/null 2>&1 || return 0
+  local family any
+  for family in -4 -6; do
+    any=0.0.0.0/0
+    [ "$family" = -6 ] && any=::/0
+    while [ -n "$(ip "$family" rule show fwmark "$TPROXY_MARK" lookup "$TPROXY_TABLE" 2>/dev/null)" ]; do
+      run ip "$family" rule del fwmark "$TPROXY_MARK" lookup "$TPROXY_TABLE" \
+        || die "could not delete the TPROXY policy rule (ip $family rule del fwmark $TPROXY_MARK lookup $TPROXY_TABLE)"
+      [ "$DRY_RUN" = no ] || break
+    done
+    if [ -n "$(ip "$family" route show table "$TPROXY_TABLE" 2>/dev/null)" ]; then
+      run ip "$family" route del local "$any" dev lo table "$TPROXY_TABLE" \
+        || die "could not delete the TPROXY local route in table $TPROXY_TABLE"
+    fi
+  done
+}
+
+# After the rules are loaded: add or drop the TPROXY policy routing to match the mode.
+apply_tproxy_routing() {
+  if [ "$TPROXY" = yes ]; then
+    ensure_tproxy_routing
+  else
+    remove_tproxy_routing
+  fi
+}
+
+warn_if_no_ipv6() {
+  if [ "$IPV6" = no ]; then
+    warn "IPv6 rules disabled: connections to IPv6 peers bypass the proxy (unencrypted v1)"
+  fi
+}
+
+describe_install() {
+  info "redirecting tcp ports $PORTS of processes with primary group $GROUP (gid $GID) to port $PROXY_PORT" \
+    "(127.0.0.1$([ "$IPV6" = yes ] && echo ' and [::1]'))"
+  if [ "$TPROXY" = yes ]; then
+    info "router mode (TPROXY): connections arriving on $ROUTER_IFACE to those ports go to the transparent" \
+      "proxy listener on port $PROXY_PORT (mark $TPROXY_MARK, table $TPROXY_TABLE); the proxy port is closed" \
+      "to other interfaces"
+  elif [ -n "$ROUTER_IFACE" ]; then
+    info "router mode: connections arriving on $ROUTER_IFACE to those ports go to the proxy on $ROUTER_IFACE's" \
+      "address; the proxy port is closed to other interfaces"
+  fi
+}
