@@ -13,10 +13,15 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bip324proxy.log.EventLog;
@@ -43,7 +48,10 @@ public final class ProxyServer implements AutoCloseable {
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong(1);
-    private final List<Set<Connection>> connectionsByLoop = new ArrayList<>();
+    private final List<LoopConnections> connectionsByLoop = new ArrayList<>();
+    private final Map<EventLoop, LoopConnections> loopConnections = new IdentityHashMap<>();
+    private long startedAt;
+    private volatile boolean stopped;
     private int nextLoop;
     private long acceptPausedUntil;
     private boolean acceptPaused;
@@ -77,10 +85,11 @@ public final class ProxyServer implements AutoCloseable {
         }
         for (int i = 0; i < config.threads(); i++) {
             EventLoop loop = new EventLoop("bip324-loop-" + i);
-            Set<Connection> connections = new HashSet<>();
-            loop.onTick(now -> List.copyOf(connections).forEach(c -> c.onTick(now)));
+            LoopConnections connections = new LoopConnections();
+            loop.onTick(now -> connections.live().forEach(c -> c.onTick(now)));
             loops.add(loop);
             connectionsByLoop.add(connections);
+            loopConnections.put(loop, connections);
         }
         EventLoop acceptLoop = loops.get(0);
         for (ServerSocketChannel listener : listeners) {
@@ -88,6 +97,7 @@ public final class ProxyServer implements AutoCloseable {
                     (EventLoop.Handler) key -> accept(listener)));
         }
         acceptLoop.onTick(this::resumeAcceptingIfDue);
+        startedAt = System.nanoTime();
         loops.forEach(EventLoop::start);
         log.info("listening").with("addresses", String.join(",", bound.stream().map(Endpoints::format).toList()))
                 .with("threads", config.threads()).with("aead", settings.aeadBackend().cliName())
@@ -207,12 +217,52 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /** Called on the connection's own loop thread, which alone touches that loop's set. */
     void connectionClosed(Connection c) {
         active.decrementAndGet();
-        for (Set<Connection> set : connectionsByLoop) {
-            if (set.remove(c)) {
-                break;
+        loopConnections.get(c.loop()).remove(c);
+    }
+
+    /**
+     * Live connections and totals since start. Each loop contributes its part on its own thread;
+     * after {@link #close()} the parts are read directly.
+     *
+     * @throws TimeoutException if a loop does not answer in time (it is stuck or has died)
+     */
+    public ProxySnapshot snapshot(Duration timeout) throws TimeoutException, InterruptedException {
+        long now = System.nanoTime();
+        List<ProxySnapshot> parts = new ArrayList<>();
+        if (stopped) {
+            connectionsByLoop.forEach(c -> parts.add(c.snapshot(now)));
+        } else {
+            List<CompletableFuture<ProxySnapshot>> futures = new ArrayList<>();
+            for (EventLoop loop : loops) {
+                CompletableFuture<ProxySnapshot> f = new CompletableFuture<>();
+                loop.execute(() -> f.complete(loopConnections.get(loop).snapshot(now)));
+                futures.add(f);
             }
+            long deadline = now + timeout.toNanos();
+            for (CompletableFuture<ProxySnapshot> f : futures) {
+                try {
+                    parts.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("snapshot failed", e.getCause());
+                }
+            }
+        }
+        return ProxySnapshot.combine((now - startedAt) / 1_000_000,
+                bound.stream().map(Endpoints::format).toList(), parts);
+    }
+
+    /** Closes the listening sockets: no new connections, live ones go on. */
+    void stopAccepting() {
+        closeListeners();
+    }
+
+    /** Asks every live connection to close (flushing what is queued), each on its own loop. */
+    void closeAllConnections() {
+        for (EventLoop loop : loops) {
+            loop.execute(() -> loopConnections.get(loop).live().forEach(Connection::stopForShutdown));
         }
     }
 
@@ -287,5 +337,6 @@ public final class ProxyServer implements AutoCloseable {
                 return;
             }
         }
+        stopped = true;
     }
 }
