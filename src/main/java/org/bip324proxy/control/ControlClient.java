@@ -9,7 +9,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -50,10 +49,6 @@ public final class ControlClient implements AutoCloseable {
     }
 
     public static ControlClient connect(Path path) throws ControlException {
-        if (!Files.exists(path)) {
-            throw new ControlException(Failure.NOT_RUNNING, "bip324-proxy is not running: no control socket at " + path
-                    + " (start the proxy, or give its socket with --control-socket PATH)");
-        }
         SocketChannel ch = null;
         try {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -66,9 +61,13 @@ public final class ControlClient implements AutoCloseable {
                 throw new ControlException(Failure.ACCESS_DENIED, "access denied to " + path
                         + ": run as root, as the proxy's user, or as a member of the group given to --control-group");
             }
-            if (m.contains("refused") || m.contains("no such file")) {
+            if (m.contains("no such file")) {
+                throw new ControlException(Failure.NOT_RUNNING, "bip324-proxy is not running: no control socket at " + path
+                        + " (start the proxy, or give its socket with --control-socket PATH)");
+            }
+            if (m.contains("refused")) {
                 throw new ControlException(Failure.NOT_RUNNING, "bip324-proxy is not running: nothing answers on " + path
-                        + " (a stale socket left by a stopped proxy)");
+                        + " (a socket left behind by a stopped proxy)");
             }
             throw new ControlException(Failure.ERROR, "cannot connect to " + path + ": " + e.getMessage());
         }

@@ -20,7 +20,7 @@ import java.util.concurrent.Semaphore;
 import jnr.unixsocket.UnixServerSocketChannel;
 import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
-import org.bip324proxy.engine.ProxySnapshot;
+import org.bip324proxy.engine.SnapshotSource;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.os.PeerAccess;
 import org.bip324proxy.os.SocketFiles;
@@ -34,16 +34,10 @@ public final class ControlServer implements AutoCloseable {
     static final int MAX_CLIENTS = 8;
     static final int MAX_LINE = 4096;
 
-    /** Where the status comes from. */
-    @FunctionalInterface
-    public interface StatusSource {
-        ProxySnapshot snapshot() throws Exception;
-    }
-
     private final Path path;
     private final Optional<String> group;
     private final PeerAccess access;
-    private final StatusSource status;
+    private final SnapshotSource status;
     private final EventLog log;
     private final Semaphore slots = new Semaphore(MAX_CLIENTS);
     private final Set<UnixSocketChannel> clients = ConcurrentHashMap.newKeySet();
@@ -51,7 +45,7 @@ public final class ControlServer implements AutoCloseable {
     private Thread acceptThread;
     private volatile boolean closing;
 
-    public ControlServer(Path path, Optional<String> group, PeerAccess access, StatusSource status, EventLog log) {
+    public ControlServer(Path path, Optional<String> group, PeerAccess access, SnapshotSource status, EventLog log) {
         this.path = path.toAbsolutePath();
         this.group = group;
         this.access = access;
