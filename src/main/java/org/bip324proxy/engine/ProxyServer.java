@@ -254,9 +254,29 @@ public final class ProxyServer implements AutoCloseable {
                 bound.stream().map(Endpoints::format).toList(), parts);
     }
 
-    /** Closes the listening sockets: no new connections, live ones go on. */
-    void stopAccepting() {
-        closeListeners();
+    /**
+     * Closes the listening sockets: no new connections, live ones go on. A registered channel is
+     * only really closed when its selector deregisters it, so this runs on the accepting loop and
+     * lets its selector do that at once; when this returns, connection attempts are refused.
+     */
+    void stopAccepting() throws InterruptedException {
+        EventLoop acceptLoop = loops.get(0);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        acceptLoop.execute(() -> {
+            closeListeners();
+            try {
+                acceptLoop.selector().selectNow(); // deregisters the cancelled keys; ready keys stay selected
+                done.complete(null);
+            } catch (IOException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("stop_accepting_failed").with("error", String.valueOf(e.getCause() != null ? e.getCause() : e)).log();
+            closeListeners();
+        }
     }
 
     /** Asks every live connection to close (flushing what is queued), each on its own loop. */
