@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.bip324proxy.control.ControlClient;
 import org.bip324proxy.control.ControlClient.ControlException;
 import org.bip324proxy.control.ControlSocketPath;
@@ -55,7 +57,14 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ControlClient client = ControlClient.connect(socketPath())) {
+        Optional<Path> path = socketPath();
+        if (path.isEmpty()) {
+            err.println("bip324-proxy status: bip324-proxy is not running: no control socket at "
+                    + candidates().stream().map(Path::toString).collect(Collectors.joining(" or "))
+                    + " (start the proxy, or give its socket with --control-socket PATH)");
+            return NOT_RUNNING;
+        }
+        try (ControlClient client = ControlClient.connect(path.get())) {
             do {
                 Map<String, Object> answer = client.request("status");
                 @SuppressWarnings("unchecked")
@@ -84,12 +93,15 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private Path socketPath() {
+    private Optional<Path> socketPath() {
         if (controlSocket != null) {
-            return controlSocket;
+            return Optional.of(controlSocket);
         }
-        List<Path> candidates = ControlSocketPath.candidatesForClient(System.getenv(), currentUid());
-        return candidates.stream().filter(Files::exists).findFirst().orElse(candidates.get(0));
+        return candidates().stream().filter(Files::exists).findFirst();
+    }
+
+    private static List<Path> candidates() {
+        return ControlSocketPath.candidatesForClient(System.getenv(), currentUid());
     }
 
     private static long currentUid() {

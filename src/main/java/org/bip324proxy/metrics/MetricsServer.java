@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.bip324proxy.engine.SnapshotSource;
 import org.bip324proxy.log.EventLog;
@@ -13,6 +14,11 @@ import org.bip324proxy.log.EventLog;
 /** Serves {@code GET /metrics} in the Prometheus text format (JDK HTTP server, one thread). */
 public final class MetricsServer implements AutoCloseable {
     private final HttpServer http;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bip324-metrics");
+        t.setDaemon(true);
+        return t;
+    });
     private final SnapshotSource status;
     private final boolean perPeer;
 
@@ -32,11 +38,7 @@ public final class MetricsServer implements AutoCloseable {
                     + e.getMessage() + " (choose another --metrics HOST:PORT)", e);
         }
         http.createContext("/metrics", this::handle);
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bip324-metrics");
-            t.setDaemon(true);
-            return t;
-        }));
+        http.setExecutor(executor);
         http.start();
         log.info("metrics").with("address", address.getHostString() + ":" + port()).with("per_peer", perPeer).log();
     }
@@ -76,5 +78,6 @@ public final class MetricsServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        executor.shutdown();
     }
 }
