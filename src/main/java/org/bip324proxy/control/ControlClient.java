@@ -79,10 +79,14 @@ public final class ControlClient implements AutoCloseable {
      * @throws ControlException if the proxy refused or failed the request, or went away
      */
     public Map<String, Object> request(String command) throws ControlException {
-        String line;
         try {
             out.write(("{\"command\":\"" + command + "\"}\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
+        } catch (IOException e) {
+            // The proxy may have answered and closed before reading (access denied): read that answer.
+        }
+        String line;
+        try {
             line = in.readLine();
         } catch (IOException e) {
             line = null;

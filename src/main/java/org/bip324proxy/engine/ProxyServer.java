@@ -48,7 +48,6 @@ public final class ProxyServer implements AutoCloseable {
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong(1);
-    private final List<LoopConnections> connectionsByLoop = new ArrayList<>();
     private final Map<EventLoop, LoopConnections> loopConnections = new IdentityHashMap<>();
     private long startedAt;
     private volatile boolean stopped;
@@ -88,7 +87,6 @@ public final class ProxyServer implements AutoCloseable {
             LoopConnections connections = new LoopConnections();
             loop.onTick(now -> connections.live().forEach(c -> c.onTick(now)));
             loops.add(loop);
-            connectionsByLoop.add(connections);
             loopConnections.put(loop, connections);
         }
         EventLoop acceptLoop = loops.get(0);
@@ -184,7 +182,7 @@ public final class ProxyServer implements AutoCloseable {
         EventLoop loop = loops.get(index);
         loop.execute(() -> {
             try {
-                connectionsByLoop.get(index).add(new Connection(id, loop, this, ch, clientAddress, redirect));
+                loopConnections.get(loop).add(new Connection(id, loop, this, ch, clientAddress, redirect));
             } catch (IOException e) {
                 active.decrementAndGet();
                 log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
@@ -233,7 +231,7 @@ public final class ProxyServer implements AutoCloseable {
         long now = System.nanoTime();
         List<ProxySnapshot> parts = new ArrayList<>();
         if (stopped) {
-            connectionsByLoop.forEach(c -> parts.add(c.snapshot(now)));
+            loops.forEach(loop -> parts.add(loopConnections.get(loop).snapshot(now)));
         } else {
             List<CompletableFuture<ProxySnapshot>> futures = new ArrayList<>();
             for (EventLoop loop : loops) {
