@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.engine.EngineConfig;
+import org.bip324proxy.engine.GracefulShutdown;
 import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.os.NativeUnavailableException;
@@ -22,6 +23,7 @@ import org.bip324proxy.v1.Network;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {org.bip324proxy.bench.BenchCommand.class},
+        subcommands = {org.bip324proxy.bench.BenchCommand.class, StatusCommand.class},
         description = {
             "Transparent BIP324 proxy: upgrades the outbound P2P connections of Bitcoin clients that only "
                     + "speak the plaintext v1 protocol to encrypted BIP324 (v2) connections, without changing the clients.",
@@ -120,6 +122,9 @@ public final class Main implements Callable<Integer> {
                     + "as its primary group (its own connections would loop). Default: ${DEFAULT-VALUE}.")
     String redirectGroup;
 
+    @Mixin
+    ObservabilityOptions observability = new ObservabilityOptions();
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
             description = "Log line format on stderr: text (key=value) or json. Default: ${DEFAULT-VALUE}.")
     String logFormat;
@@ -153,6 +158,7 @@ public final class Main implements Callable<Integer> {
             config = new EngineConfig(listenAddresses(), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
                     firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit);
+            observability.check();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -164,11 +170,24 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().getErr().println("bip324-proxy: " + e.getMessage());
             return 1;
         }
+        ObservabilityOptions.Running windows;
+        try {
+            windows = observability.start(() -> server.snapshot(ObservabilityOptions.SNAPSHOT_TIMEOUT), log);
+        } catch (IOException | IllegalArgumentException e) {
+            server.close();
+            spec.commandLine().getErr().println("bip324-proxy: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping").with("open_connections", server.activeConnections()).log();
-            server.close();
-            stopped.countDown();
+            try {
+                new GracefulShutdown(server, log).run(observability.shutdownGrace);
+            } catch (InterruptedException e) {
+                server.close();
+            } finally {
+                windows.close();
+                stopped.countDown();
+            }
         }, "bip324-shutdown"));
         stopped.await();
         return 0;

@@ -45,6 +45,7 @@ final class Connection implements SessionActions {
     private long phaseStartedAt;
     private long lastActivityAt;
     private long handshakeStartedAt;
+    private long handshakeNanos = -1;
     private boolean inEvent;
     /** This connection's share of {@link ProxyServer#queuedBytes()}. */
     private long reportedQueued;
@@ -339,8 +340,9 @@ final class Connection implements SessionActions {
 
     private void onPhaseChange(ProxySession.Phase from, ProxySession.Phase to) {
         if (from == ProxySession.Phase.HANDSHAKE && to == ProxySession.Phase.RELAY) {
+            handshakeNanos = System.nanoTime() - handshakeStartedAt;
             log.info("v2").with("conn", id).with("session_id", session.stats().sessionId())
-                    .with("handshake_ms", (System.nanoTime() - handshakeStartedAt) / 1_000_000).log();
+                    .with("handshake_ms", handshakeNanos / 1_000_000).log();
         } else if (to == ProxySession.Phase.CONNECTING && session.transport().orElse(null) == ProxySession.Transport.V1_FALLBACK) {
             log.warn("v1_fallback").with("conn", id)
                     .with("reason", session.stats().v1FallbackReason())
@@ -421,6 +423,33 @@ final class Connection implements SessionActions {
 
     ProxySession session() {
         return session;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** Nanoseconds the BIP324 handshake took, -1 if it has not completed. */
+    long handshakeNanos() {
+        return handshakeNanos;
+    }
+
+    /** Ends the session because the proxy stops (after the drain time). */
+    void stopForShutdown() {
+        event(session::onShutdown);
+    }
+
+    /** This connection now; call on its loop thread. */
+    ConnectionSnapshot snapshot(long now) {
+        Optional<Destination> dest = session.destination();
+        return new ConnectionSnapshot(id, Endpoints.format(clientAddress),
+                dest.map(d -> Endpoints.format(d.address())).orElse(null),
+                dest.map(d -> d.source().logName()).orElse(null),
+                session.network().map(n -> n.name()).orElse(null),
+                session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null),
+                session.phase().name().toLowerCase(java.util.Locale.ROOT),
+                session.stats().sessionId(), (now - openedAt) / 1_000_000,
+                handshakeNanos < 0 ? -1 : handshakeNanos / 1_000_000, session.stats().snapshot());
     }
 
     long id() {

@@ -13,10 +13,15 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bip324proxy.log.EventLog;
@@ -45,7 +50,9 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong(1);
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong peakQueuedBytes = new AtomicLong();
-    private final List<Set<Connection>> connectionsByLoop = new ArrayList<>();
+    private final Map<EventLoop, LoopConnections> loopConnections = new IdentityHashMap<>();
+    private long startedAt;
+    private volatile boolean stopped;
     private int nextLoop;
     private long acceptPausedUntil;
     private boolean acceptPaused;
@@ -79,10 +86,10 @@ public final class ProxyServer implements AutoCloseable {
         }
         for (int i = 0; i < config.threads(); i++) {
             EventLoop loop = new EventLoop("bip324-loop-" + i);
-            Set<Connection> connections = new HashSet<>();
-            loop.onTick(now -> List.copyOf(connections).forEach(c -> c.onTick(now)));
+            LoopConnections connections = new LoopConnections();
+            loop.onTick(now -> connections.live().forEach(c -> c.onTick(now)));
             loops.add(loop);
-            connectionsByLoop.add(connections);
+            loopConnections.put(loop, connections);
         }
         EventLoop acceptLoop = loops.get(0);
         for (ServerSocketChannel listener : listeners) {
@@ -90,6 +97,7 @@ public final class ProxyServer implements AutoCloseable {
                     (EventLoop.Handler) key -> accept(listener)));
         }
         acceptLoop.onTick(this::resumeAcceptingIfDue);
+        startedAt = System.nanoTime();
         loops.forEach(EventLoop::start);
         log.info("listening").with("addresses", String.join(",", bound.stream().map(Endpoints::format).toList()))
                 .with("threads", config.threads()).with("aead", settings.aeadBackend().cliName())
@@ -176,7 +184,7 @@ public final class ProxyServer implements AutoCloseable {
         EventLoop loop = loops.get(index);
         loop.execute(() -> {
             try {
-                connectionsByLoop.get(index).add(new Connection(id, loop, this, ch, clientAddress, redirect));
+                loopConnections.get(loop).add(new Connection(id, loop, this, ch, clientAddress, redirect));
             } catch (IOException e) {
                 active.decrementAndGet();
                 log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
@@ -209,12 +217,72 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /** Called on the connection's own loop thread, which alone touches that loop's set. */
     void connectionClosed(Connection c) {
         active.decrementAndGet();
-        for (Set<Connection> set : connectionsByLoop) {
-            if (set.remove(c)) {
-                break;
+        loopConnections.get(c.loop()).remove(c);
+    }
+
+    /**
+     * Live connections and totals since start. Each loop contributes its part on its own thread;
+     * after {@link #close()} the parts are read directly.
+     *
+     * @throws TimeoutException if a loop does not answer in time (it is stuck or has died)
+     */
+    public ProxySnapshot snapshot(Duration timeout) throws TimeoutException, InterruptedException {
+        long now = System.nanoTime();
+        List<ProxySnapshot> parts = new ArrayList<>();
+        if (stopped) {
+            loops.forEach(loop -> parts.add(loopConnections.get(loop).snapshot(now)));
+        } else {
+            List<CompletableFuture<ProxySnapshot>> futures = new ArrayList<>();
+            for (EventLoop loop : loops) {
+                CompletableFuture<ProxySnapshot> f = new CompletableFuture<>();
+                loop.execute(() -> f.complete(loopConnections.get(loop).snapshot(now)));
+                futures.add(f);
             }
+            long deadline = now + timeout.toNanos();
+            for (CompletableFuture<ProxySnapshot> f : futures) {
+                try {
+                    parts.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("snapshot failed", e.getCause());
+                }
+            }
+        }
+        return ProxySnapshot.combine((now - startedAt) / 1_000_000,
+                bound.stream().map(Endpoints::format).toList(), parts);
+    }
+
+    /**
+     * Closes the listening sockets: no new connections, live ones go on. A registered channel is
+     * only really closed when its selector deregisters it, so this runs on the accepting loop and
+     * lets its selector do that at once; when this returns, connection attempts are refused.
+     */
+    void stopAccepting() throws InterruptedException {
+        EventLoop acceptLoop = loops.get(0);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        acceptLoop.execute(() -> {
+            closeListeners();
+            try {
+                acceptLoop.selector().selectNow(); // deregisters the cancelled keys; ready keys stay selected
+                done.complete(null);
+            } catch (IOException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("stop_accepting_failed").with("error", String.valueOf(e.getCause() != null ? e.getCause() : e)).log();
+            closeListeners();
+        }
+    }
+
+    /** Asks every live connection to close (flushing what is queued), each on its own loop. */
+    void closeAllConnections() {
+        for (EventLoop loop : loops) {
+            loop.execute(() -> loopConnections.get(loop).live().forEach(Connection::stopForShutdown));
         }
     }
 
@@ -310,5 +378,6 @@ public final class ProxyServer implements AutoCloseable {
                 return;
             }
         }
+        stopped = true;
     }
 }

@@ -1,10 +1,13 @@
 package org.bip324proxy.os;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import jnr.posix.Group;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
+import jnr.posix.Passwd;
 
 /**
  * The group identity of this process, through jnr-posix (loaded lazily, on first use).
@@ -30,6 +33,27 @@ public final class ProcessIdentity {
      */
     public static long primaryGid() {
         return Integer.toUnsignedLong(posix().getegid());
+    }
+
+    /**
+     * The effective uid of this process.
+     *
+     * @throws NativeUnavailableException if native access is unavailable
+     */
+    public static long effectiveUid() {
+        return Integer.toUnsignedLong(posix().geteuid());
+    }
+
+    /** The login name of {@code uid}, empty if the user database has none. */
+    public static Optional<String> loginName(long uid) {
+        Passwd pw = posix().getpwuid((int) uid);
+        return pw == null ? Optional.empty() : Optional.ofNullable(pw.getLoginName());
+    }
+
+    /** The names listed as supplementary members of group {@code gid} (not those with it as primary group). */
+    public static List<String> groupMembers(long gid) {
+        Group group = posix().getgrgid((int) gid);
+        return group == null || group.getMembers() == null ? List.of() : List.of(group.getMembers());
     }
 
     /**

@@ -15,6 +15,7 @@ import org.bip324proxy.v1.V1Protocol;
 import org.bip324proxy.v1.V1ProtocolException;
 import org.bip324proxy.v1.V1Sniffer;
 import org.bip324proxy.v1.VersionMessage;
+import org.bip324proxy.v2.PacketCipher;
 import org.bip324proxy.v2.V2Packet;
 import org.bip324proxy.v2.V2ProtocolException;
 import org.bip324proxy.v2.V2Transport;
@@ -135,7 +136,7 @@ public final class ProxySession {
                 phase = Phase.RELAY;
                 byte[] payload = versionPayloadToSend;
                 sendToPeer(ByteBuffer.wrap(new V1FrameEncoder(network).frame(VersionMessage.COMMAND, payload)));
-                stats.messagesToPeer++;
+                stats.v1MessageToPeer(VersionMessage.COMMAND);
                 sendBacklogRaw(versionFrameLen);
             }
             default -> throw new AssertionError(transport);
@@ -166,7 +167,7 @@ public final class ProxySession {
             while ((packet = v2.receive(in)) != null) {
                 ByteBuffer frame = toClient.translate(packet);
                 if (frame != null) {
-                    stats.messagesToClient++;
+                    stats.v2MessageToClient(toClient.lastCommand(), frame.remaining(), PacketCipher.EXPANSION + packet.length());
                     sendToClient(frame);
                 }
             }
@@ -239,6 +240,11 @@ public final class ProxySession {
     private String v1OnlyHint() {
         return phase == Phase.HANDSHAKE && peerBytesBeforeKey < V2Transport.KEY_LEN
                 ? " (the peer may only speak v1: see --v1-fallback)" : "";
+    }
+
+    /** The proxy is shutting down and the grace period for draining has passed. */
+    public void onShutdown() {
+        close("proxy is shutting down");
     }
 
     // ---- first message ---------------------------------------------------------------------
@@ -363,8 +369,7 @@ public final class ProxySession {
             byte[] payload = versionPayloadToSend;
             byte[] framed = new byte[V1ToV2.HEADROOM + payload.length + V1ToV2.TAILROOM];
             System.arraycopy(payload, 0, framed, V1ToV2.HEADROOM, payload.length);
-            stats.messagesToPeer++;
-            sendToPeer(toPeer.translate(new V1Message(VersionMessage.COMMAND, framed, V1ToV2.HEADROOM, payload.length)));
+            sendV2ToPeer(new V1Message(VersionMessage.COMMAND, framed, V1ToV2.HEADROOM, payload.length));
             ByteBuffer rest = ByteBuffer.wrap(backlog, versionFrameLen, backlogLen - versionFrameLen);
             backlog = null;
             translateClientBytes(rest);
@@ -375,12 +380,19 @@ public final class ProxySession {
         try {
             V1Message m;
             while ((m = clientDecoder.next(in)) != null) {
-                stats.messagesToPeer++;
-                sendToPeer(toPeer.translate(m));
+                sendV2ToPeer(m);
             }
         } catch (V1ProtocolException e) {
             close("bad v1 data from client: " + e.getMessage());
         }
+    }
+
+    private void sendV2ToPeer(V1Message m) {
+        String command = m.command();
+        int v1Bytes = V1Protocol.HEADER_SIZE + m.length();
+        ByteBuffer packet = toPeer.translate(m);
+        stats.v2MessageToPeer(command, v1Bytes, packet.remaining());
+        sendToPeer(packet);
     }
 
     private void forwardRaw(ByteBuffer in, boolean fromClient) {

@@ -1,6 +1,9 @@
 package org.bip324proxy.relay;
 
-/** Counters of one session, for the connection log line (and later the control socket). */
+/**
+ * Counters of one session, updated by {@link ProxySession} on the engine thread that owns it.
+ * Other threads read them only through a {@link #snapshot()} taken on that thread.
+ */
 public final class SessionStats {
     long clientBytesIn;
     long clientBytesOut;
@@ -13,6 +16,41 @@ public final class SessionStats {
     long malformedTypes;
     String sessionId;
     String v1FallbackReason;
+    private final CommandCounts toPeerCommands = new CommandCounts();
+    private final CommandCounts toClientCommands = new CommandCounts();
+    private long v1FramedToPeer;
+    private long v2FramedToPeer;
+    private long v1FramedToClient;
+    private long v2FramedFromPeer;
+
+    /** A message relayed to the peer as a BIP324 packet of {@code v2Bytes}, {@code v1Bytes} in v1 framing. */
+    void v2MessageToPeer(String command, long v1Bytes, long v2Bytes) {
+        messagesToPeer++;
+        toPeerCommands.add(command);
+        v1FramedToPeer += v1Bytes;
+        v2FramedToPeer += v2Bytes;
+    }
+
+    /** A message from the peer's BIP324 packet of {@code v2Bytes} delivered as a v1 frame of {@code v1Bytes}. */
+    void v2MessageToClient(String command, long v1Bytes, long v2Bytes) {
+        messagesToClient++;
+        toClientCommands.add(command);
+        v1FramedToClient += v1Bytes;
+        v2FramedFromPeer += v2Bytes;
+    }
+
+    /** A v1 message the proxy itself framed for the peer (VERSION after v1 fallback). */
+    void v1MessageToPeer(String command) {
+        messagesToPeer++;
+        toPeerCommands.add(command);
+    }
+
+    /** An immutable copy of the counters. */
+    public TrafficStats snapshot() {
+        return new TrafficStats(clientBytesIn, clientBytesOut, peerBytesIn, peerBytesOut,
+                toPeerCommands.snapshot(), toClientCommands.snapshot(), decoysReceived, unknownShortIds, malformedTypes,
+                v1FramedToPeer, v2FramedToPeer, v1FramedToClient, v2FramedFromPeer);
+    }
 
     public long clientBytesIn() {
         return clientBytesIn;

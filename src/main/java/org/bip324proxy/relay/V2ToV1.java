@@ -23,6 +23,7 @@ public final class V2ToV1 {
     private final V1FrameEncoder encoder;
     private long unknownShortIds;
     private long malformedTypes;
+    private String lastCommand;
 
     public V2ToV1(V1FrameEncoder encoder) {
         this.encoder = encoder;
@@ -65,7 +66,13 @@ public final class V2ToV1 {
         }
         int headerOff = payloadOff - V1Protocol.HEADER_SIZE;
         encoder.writeHeader(command, buf, payloadOff, payloadLen, buf, headerOff);
+        lastCommand = command;
         return ByteBuffer.wrap(buf, headerOff, V1Protocol.HEADER_SIZE + payloadLen);
+    }
+
+    /** The command of the frame {@link #translate} returned last. */
+    public String lastCommand() {
+        return lastCommand;
     }
 
     /** Packets dropped because their short ID is not one this proxy knows (29 and above). */

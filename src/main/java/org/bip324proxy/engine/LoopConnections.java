@@ -1,0 +1,58 @@
+package org.bip324proxy.engine;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.bip324proxy.relay.TrafficStats;
+
+/**
+ * The connections of one event loop and the totals of those already closed. Only that loop's
+ * thread touches it, so a snapshot taken there never races with a connection closing.
+ */
+final class LoopConnections {
+    private final Set<Connection> live = new HashSet<>();
+    private TrafficStats closedTraffic = TrafficStats.ZERO;
+    private long opened;
+    private long closed;
+    private long closedHandshakes;
+    private long closedHandshakeNanos;
+
+    void add(Connection c) {
+        live.add(c);
+        opened++;
+    }
+
+    void remove(Connection c) {
+        if (live.remove(c)) {
+            closed++;
+            closedTraffic = closedTraffic.plus(c.session().stats().snapshot());
+            if (c.handshakeNanos() >= 0) {
+                closedHandshakes++;
+                closedHandshakeNanos += c.handshakeNanos();
+            }
+        }
+    }
+
+    List<Connection> live() {
+        return List.copyOf(live);
+    }
+
+    /** This loop's part of a {@link ProxySnapshot}, at {@code now} (System.nanoTime). */
+    ProxySnapshot snapshot(long now) {
+        List<ConnectionSnapshot> connections = new ArrayList<>();
+        TrafficStats total = closedTraffic;
+        long handshakes = closedHandshakes;
+        long handshakeNanos = closedHandshakeNanos;
+        for (Connection c : live) {
+            ConnectionSnapshot s = c.snapshot(now);
+            connections.add(s);
+            total = total.plus(s.traffic());
+            if (c.handshakeNanos() >= 0) {
+                handshakes++;
+                handshakeNanos += c.handshakeNanos();
+            }
+        }
+        return new ProxySnapshot(0, List.of(), connections, total, opened, closed, handshakes, handshakeNanos);
+    }
+}

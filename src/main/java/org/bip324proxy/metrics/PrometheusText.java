@@ -1,0 +1,114 @@
+package org.bip324proxy.metrics;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bip324proxy.engine.ConnectionSnapshot;
+import org.bip324proxy.engine.ProxySnapshot;
+import org.bip324proxy.relay.TrafficStats;
+
+/**
+ * A {@link ProxySnapshot} in the Prometheus text exposition format (version 0.0.4): a HELP and a
+ * TYPE line per metric family, then one sample per line. Per-connection samples (labelled with
+ * the connection id, destination and session id) only when asked for.
+ */
+public final class PrometheusText {
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String P = "bip324_proxy_";
+
+    private final StringBuilder sb = new StringBuilder();
+
+    private PrometheusText() {
+    }
+
+    public static String render(ProxySnapshot s, boolean perPeer) {
+        PrometheusText t = new PrometheusText();
+        t.totals(s);
+        if (perPeer) {
+            t.perConnection(s);
+        }
+        return t.sb.toString();
+    }
+
+    private void totals(ProxySnapshot s) {
+        TrafficStats t = s.total();
+        family("uptime_seconds", "gauge", "Seconds since the proxy started.");
+        sample("uptime_seconds", "", s.uptimeMillis() / 1000.0);
+        family("connections_open", "gauge", "Client connections open now, by transport (none = not chosen yet).");
+        Map<String, Long> open = new TreeMap<>(Map.of("v2", 0L, "passthrough", 0L, "v1_fallback", 0L, "none", 0L));
+        s.connections().forEach(c -> open.merge(c.transport() == null ? "none" : c.transport(), 1L, Long::sum));
+        open.forEach((k, v) -> sample("connections_open", label("transport", k), v));
+        family("connections_opened_total", "counter", "Client connections accepted since start.");
+        sample("connections_opened_total", "", s.opened());
+        family("connections_closed_total", "counter", "Client connections finished since start.");
+        sample("connections_closed_total", "", s.closed());
+        family("handshakes_total", "counter", "Completed BIP324 handshakes.");
+        sample("handshakes_total", "", s.handshakes());
+        family("handshake_seconds_total", "counter", "Total time of the completed BIP324 handshakes.");
+        sample("handshake_seconds_total", "", s.handshakeNanos() / 1e9);
+        family("bytes_total", "counter", "Bytes on the v1 (client) and v2 (peer) sides.");
+        sample("bytes_total", label("side", "v1", "direction", "in"), t.clientBytesIn());
+        sample("bytes_total", label("side", "v1", "direction", "out"), t.clientBytesOut());
+        sample("bytes_total", label("side", "v2", "direction", "in"), t.peerBytesIn());
+        sample("bytes_total", label("side", "v2", "direction", "out"), t.peerBytesOut());
+        family("messages_total", "counter", "Messages relayed, by direction and v1 command.");
+        t.messagesToPeer().forEach((cmd, n) -> sample("messages_total", label("direction", "to_peer", "command", cmd), n));
+        t.messagesToClient().forEach((cmd, n) -> sample("messages_total", label("direction", "to_client", "command", cmd), n));
+        family("decoys_received_total", "counter", "BIP324 decoy packets received from peers.");
+        sample("decoys_received_total", "", t.decoysReceived());
+        family("unknown_short_ids_dropped_total", "counter", "Packets dropped for an unknown short message ID.");
+        sample("unknown_short_ids_dropped_total", "", t.unknownShortIds());
+        family("malformed_types_dropped_total", "counter", "Packets dropped for an empty or invalid message type.");
+        sample("malformed_types_dropped_total", "", t.malformedTypes());
+        family("framing_bytes_total", "counter",
+                "Bytes the relayed messages take in v1 framing (24-byte header) and as BIP324 packets.");
+        sample("framing_bytes_total", label("framing", "v1"), t.v1Framed());
+        sample("framing_bytes_total", label("framing", "v2"), t.v2Framed());
+        family("framing_saving_bytes", "gauge", "v1-framed minus v2-framed bytes since start.");
+        sample("framing_saving_bytes", "", t.framingSaving());
+    }
+
+    private void perConnection(ProxySnapshot s) {
+        family("connection_bytes", "gauge", "Bytes of one live connection, by side and direction.");
+        for (ConnectionSnapshot c : s.connections()) {
+            TrafficStats t = c.traffic();
+            String id = String.valueOf(c.id());
+            String dest = c.destination() == null ? "" : c.destination();
+            String sid = c.sessionId() == null ? "" : c.sessionId();
+            sample("connection_bytes", peer(id, dest, sid, "v1", "in"), t.clientBytesIn());
+            sample("connection_bytes", peer(id, dest, sid, "v1", "out"), t.clientBytesOut());
+            sample("connection_bytes", peer(id, dest, sid, "v2", "in"), t.peerBytesIn());
+            sample("connection_bytes", peer(id, dest, sid, "v2", "out"), t.peerBytesOut());
+        }
+    }
+
+    private static String peer(String id, String dest, String sid, String side, String direction) {
+        return label("conn", id, "destination", dest, "session_id", sid, "side", side, "direction", direction);
+    }
+
+    private void family(String name, String type, String help) {
+        sb.append("# HELP ").append(P).append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(P).append(name).append(' ').append(type).append('\n');
+    }
+
+    private void sample(String name, String labels, long value) {
+        sb.append(P).append(name).append(labels).append(' ').append(value).append('\n');
+    }
+
+    private void sample(String name, String labels, double value) {
+        sb.append(P).append(name).append(labels).append(' ').append(String.format(Locale.ROOT, "%.3f", value)).append('\n');
+    }
+
+    /** {@code {k1="v1",k2="v2"}} with values escaped as the format requires (backslash, quote, newline). */
+    static String label(String... kv) {
+        StringBuilder l = new StringBuilder("{");
+        for (int i = 0; i < kv.length; i += 2) {
+            if (i > 0) {
+                l.append(',');
+            }
+            l.append(kv[i]).append("=\"")
+                    .append(kv[i + 1].replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+        }
+        return l.append('}').toString();
+    }
+}

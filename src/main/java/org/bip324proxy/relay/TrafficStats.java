@@ -1,0 +1,92 @@
+package org.bip324proxy.relay;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.bip324proxy.v1.V1Protocol;
+
+/**
+ * An immutable copy of traffic counters, of one session or summed over many.
+ *
+ * <p>Bytes: the v1 side is the client's socket, the v2 side the peer's (for passthrough and v1
+ * fallback the peer side carries the client's own protocol). Framing: for every message relayed
+ * over a v2 session, {@code v1Framed*} counts what the message takes in v1 framing (24-byte header +
+ * payload) and {@code v2Framed*} what its BIP324 packet takes (3-byte length, header byte, message
+ * type of 1 or 13 bytes, payload, 16-byte tag). The difference is the framing saving; the v2
+ * handshake (keys, garbage, version packets), decoys and dropped packets are not part of it.
+ */
+public record TrafficStats(
+        long clientBytesIn,
+        long clientBytesOut,
+        long peerBytesIn,
+        long peerBytesOut,
+        Map<String, Long> messagesToPeer,
+        Map<String, Long> messagesToClient,
+        long decoysReceived,
+        long unknownShortIds,
+        long malformedTypes,
+        long v1FramedToPeer,
+        long v2FramedToPeer,
+        long v1FramedToClient,
+        long v2FramedFromPeer) {
+
+    public static final TrafficStats ZERO = new TrafficStats(0, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0);
+
+    public TrafficStats {
+        messagesToPeer = Map.copyOf(messagesToPeer);
+        messagesToClient = Map.copyOf(messagesToClient);
+    }
+
+    /** Messages sent to the peer, all commands. */
+    public long messagesToPeerTotal() {
+        return sum(messagesToPeer);
+    }
+
+    /** Messages sent to the client, all commands. */
+    public long messagesToClientTotal() {
+        return sum(messagesToClient);
+    }
+
+    /** Bytes the relayed messages would take in v1 framing ({@value V1Protocol#HEADER_SIZE}-byte header each). */
+    public long v1Framed() {
+        return v1FramedToPeer + v1FramedToClient;
+    }
+
+    /** Bytes the same messages took as BIP324 packets. */
+    public long v2Framed() {
+        return v2FramedToPeer + v2FramedFromPeer;
+    }
+
+    /** Bytes saved by v2 framing over v1 framing (negative if long-form message types dominate). */
+    public long framingSaving() {
+        return v1Framed() - v2Framed();
+    }
+
+    /** The saving as a percentage of the v1-framed size; 0 when nothing was relayed over v2. */
+    public double framingSavingPercent() {
+        return v1Framed() == 0 ? 0 : 100.0 * framingSaving() / v1Framed();
+    }
+
+    /** Counter-wise sum. */
+    public TrafficStats plus(TrafficStats o) {
+        return new TrafficStats(clientBytesIn + o.clientBytesIn, clientBytesOut + o.clientBytesOut,
+                peerBytesIn + o.peerBytesIn, peerBytesOut + o.peerBytesOut,
+                merge(messagesToPeer, o.messagesToPeer), merge(messagesToClient, o.messagesToClient),
+                decoysReceived + o.decoysReceived, unknownShortIds + o.unknownShortIds, malformedTypes + o.malformedTypes,
+                v1FramedToPeer + o.v1FramedToPeer, v2FramedToPeer + o.v2FramedToPeer,
+                v1FramedToClient + o.v1FramedToClient, v2FramedFromPeer + o.v2FramedFromPeer);
+    }
+
+    private static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> out = new TreeMap<>(a);
+        b.forEach((k, v) -> out.merge(k, v, Long::sum));
+        return out;
+    }
+
+    private static long sum(Map<String, Long> m) {
+        long n = 0;
+        for (long v : m.values()) {
+            n += v;
+        }
+        return n;
+    }
+}
