@@ -25,7 +25,8 @@ final class ObservabilityOptions {
                     + "$XDG_RUNTIME_DIR/bip324-proxy/control.sock (/tmp/bip324-proxy-UID/control.sock without it).")
     Path controlSocket;
 
-    @Option(names = "--no-control-socket", description = "Do not open a control socket.")
+    @Option(names = "--no-control-socket", defaultValue = "false",
+            description = "Do not open a control socket. Default: false (the control socket is open).")
     boolean noControlSocket;
 
     @Option(names = "--control-group", paramLabel = "GROUP",
@@ -38,13 +39,14 @@ final class ObservabilityOptions {
                     + "--metrics-allow-remote.")
     String metrics;
 
-    @Option(names = "--metrics-allow-remote",
-            description = "Allow --metrics on a non-loopback address (the metrics show traffic volumes).")
+    @Option(names = "--metrics-allow-remote", defaultValue = "false",
+            description = "Allow --metrics on a non-loopback address (the metrics show traffic volumes). "
+                    + "Default: false (loopback only).")
     boolean metricsAllowRemote;
 
-    @Option(names = "--metrics-per-peer",
+    @Option(names = "--metrics-per-peer", defaultValue = "false",
             description = "Add per-connection samples labelled with destination and session id "
-                    + "(one series per connection: mind the cardinality).")
+                    + "(one series per connection: mind the cardinality). Default: false (totals only).")
     boolean metricsPerPeer;
 
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,

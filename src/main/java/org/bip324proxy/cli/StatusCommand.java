@@ -43,10 +43,12 @@ public final class StatusCommand implements Callable<Integer> {
                     + "(/tmp/bip324-proxy-UID/control.sock without XDG_RUNTIME_DIR).")
     Path controlSocket;
 
-    @Option(names = "--json", description = "Print the status as one JSON object per line (for scripts).")
+    @Option(names = "--json", defaultValue = "false",
+            description = "Print the status as one JSON object per line (for scripts). Default: false (a table).")
     boolean json;
 
-    @Option(names = "--watch", description = "Refresh every --interval until interrupted (Ctrl-C).")
+    @Option(names = "--watch", defaultValue = "false",
+            description = "Refresh every --interval until interrupted (Ctrl-C). Default: false (print once).")
     boolean watch;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s", converter = Durations.class,
