@@ -47,11 +47,11 @@ enum RedirectScript {
 
     /**
      * Everything netfilter holds in {@code ns}, as both tool families see it: the nftables
-     * ruleset (which includes iptables-nft's tables) and iptables-save/ip6tables-save without
-     * comments and counters.
+     * ruleset (which includes iptables-nft's tables) and iptables-save/ip6tables-save, all without
+     * comments and counters (stray packets, e.g. IPv6 neighbour discovery, move counters).
      */
     static String ruleset(NetNs ns) throws IOException {
-        StringBuilder all = new StringBuilder(ns.exec("nft", "list", "ruleset"));
+        StringBuilder all = new StringBuilder(ns.exec("nft", "--stateless", "list", "ruleset"));
         for (String save : List.of("iptables-save", "ip6tables-save")) {
             for (String line : ns.exec(save).split("\n")) {
                 if (!line.startsWith("#")) {
