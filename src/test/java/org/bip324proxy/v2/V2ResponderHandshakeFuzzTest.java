@@ -23,7 +23,7 @@ import java.util.Arrays;
  * bytes so far could still be a v1 VERSION header, and exactly its key and garbage once they
  * cannot; a v1 peer gets all 16 bytes handed back; no more than 64 + 4095 + 16 bytes are scanned
  * without a terminator; a genuine stream completes with the right session id and delivers the
- * first application packet, a mutated one never does.
+ * first application packet, a mutated one (or one whose garbage holds the terminator) never does.
  */
 class V2ResponderHandshakeFuzzTest {
     private static final byte[] V1_PREFIX = concat(FuzzPeer.MAINNET,
@@ -36,22 +36,26 @@ class V2ResponderHandshakeFuzzTest {
     void responderHandshakeSurvivesAnyInput(FuzzedDataProvider data) {
         boolean genuine = data.consumeBoolean();
         int maxChunk = data.consumeInt(1, 300);
-        boolean mutated = false;
+        boolean invalid;
         byte[] stream;
         if (genuine) {
             PacketCipher initiator = FuzzPeer.initiatorCipher();
             byte[] garbage = data.consumeBytes(data.consumeInt(0, V2Transport.MAX_GARBAGE_LEN));
             byte[] handshake = FuzzPeer.initiatorHandshake(initiator, garbage, data.consumeInt(0, 3));
             stream = concat(handshake, initiator.encrypt(APP_CONTENTS, 0, APP_CONTENTS.length, new byte[0], false));
+            // Garbage holding the terminator breaks the sender's side of BIP324 (it must be random):
+            // the receiver rightly stops at the first copy, so such a stream is invalid too.
+            invalid = terminatorAt(stream) < V2Transport.KEY_LEN + garbage.length;
             if (data.consumeBoolean()) {
                 byte flip = data.consumeByte();
                 if (flip != 0) {
                     stream[data.consumeInt(0, stream.length - 1)] ^= flip;
-                    mutated = true;
+                    invalid = true;
                 }
             }
         } else {
             stream = data.consumeBytes(SCAN_LIMIT + 100);
+            invalid = false;
         }
 
         V2Transport responder = FuzzPeer.responder(0);
@@ -86,31 +90,36 @@ class V2ResponderHandshakeFuzzTest {
             assertArrayEquals(V1_PREFIX, Arrays.copyOf(stream, V1_PREFIX.length));
             assertEquals(0, sent.size(), "sent bytes to a v1 peer");
         }
-        if (genuine && !mutated) {
+        if (genuine && !invalid) {
             assertNull(error, "genuine handshake rejected");
             assertTrue(responder.isHandshakeComplete());
             assertArrayEquals(FuzzPeer.sessionId(), responder.sessionId());
             assertTrue(app != null && Arrays.equals(APP_CONTENTS, 0, APP_CONTENTS.length,
                     app.array(), app.offset(), app.offset() + app.length()));
         }
-        if (mutated) {
+        if (invalid) {
             assertFalse(app != null && responder.isHandshakeComplete() && error == null
                     && Arrays.equals(APP_CONTENTS, 0, APP_CONTENTS.length, app.array(), app.offset(),
                             app.offset() + app.length()) && pos == stream.length,
-                    "a mutated handshake was accepted in full");
+                    "an invalid handshake was accepted in full");
         }
     }
 
     /** True if the initiator's genuine terminator ends within the first 64 + 4095 + 16 bytes. */
     private static boolean terminatorInTime(byte[] stream) {
+        int at = terminatorAt(stream);
+        return at >= 0 && at + V2Transport.GARBAGE_TERMINATOR_LEN <= SCAN_LIMIT;
+    }
+
+    /** Where the initiator's genuine terminator first occurs after the key, or -1. */
+    private static int terminatorAt(byte[] stream) {
         byte[] terminator = FuzzPeer.initiatorCipher().sendGarbageTerminator();
-        int last = Math.min(stream.length, SCAN_LIMIT) - terminator.length;
-        for (int i = V2Transport.KEY_LEN; i <= last; i++) {
+        for (int i = V2Transport.KEY_LEN; i + terminator.length <= stream.length; i++) {
             if (Arrays.equals(stream, i, i + terminator.length, terminator, 0, terminator.length)) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     /** Nothing may be sent while every byte so far matches the v1 prefix; then exactly key + garbage. */
