@@ -2,6 +2,7 @@ package org.bip324proxy.v2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -30,7 +31,7 @@ class V2PacketDecoderFuzzTest {
         V2Transport responder = FuzzPeer.responder(HEADROOM);
         PacketCipher initiator = FuzzPeer.initiatorCipher();
         byte[] handshake = FuzzPeer.initiatorHandshake(initiator, new byte[0], 0);
-        assertEquals(null, responder.receive(ByteBuffer.wrap(handshake)));
+        assertNull(responder.receive(ByteBuffer.wrap(handshake)));
         assertTrue(responder.isHandshakeComplete());
 
         // The wire as sent, and as a correct sender would have sent it (bit flips only hit the former).
@@ -85,7 +86,7 @@ class V2PacketDecoderFuzzTest {
         V2ProtocolException error = feed(responder, sent, maxChunk, data, delivered);
 
         if (firstBadByte == Integer.MAX_VALUE) {
-            assertEquals(null, error, "clean stream rejected");
+            assertNull(error, "clean stream rejected");
             assertEquals(genuine.size(), delivered.size());
         } else {
             assertTrue(delivered.size() <= intactPackets, "a corrupted packet was delivered");
