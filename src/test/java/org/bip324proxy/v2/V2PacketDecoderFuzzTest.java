@@ -20,8 +20,9 @@ import java.util.List;
  * {@code src/test/resources/org/bip324proxy/v2/V2PacketDecoderFuzzTestInputs/}.
  *
  * <p>Invariants: only {@link V2ProtocolException} escapes; every genuine packet before the first
- * corruption is delivered intact and in order, nothing forged is ever delivered; a clean stream
- * raises no error; each delivered packet's array holds exactly that packet (no unbounded buffering).
+ * corruption is delivered intact and in order, nothing forged is ever delivered or counted as a
+ * decoy; a clean stream raises no error; each delivered packet's array holds exactly that packet
+ * (no unbounded buffering).
  */
 class V2PacketDecoderFuzzTest {
     private static final int HEADROOM = 7;
@@ -39,6 +40,7 @@ class V2PacketDecoderFuzzTest {
         ByteArrayOutputStream pristine = new ByteArrayOutputStream();
         List<byte[]> genuine = new ArrayList<>();
         List<Integer> genuineEnds = new ArrayList<>();
+        List<Integer> decoyEnds = new ArrayList<>();
         int firstRawByte = Integer.MAX_VALUE;
         int steps = data.consumeInt(0, 40);
         for (int i = 0; i < steps && data.remainingBytes() > 0; i++) {
@@ -49,7 +51,9 @@ class V2PacketDecoderFuzzTest {
                     byte[] packet = initiator.encrypt(contents, 0, contents.length, new byte[0], decoy);
                     wire.writeBytes(packet);
                     pristine.writeBytes(packet);
-                    if (!decoy) {
+                    if (decoy) {
+                        decoyEnds.add(wire.size());
+                    } else {
                         genuine.add(contents);
                         genuineEnds.add(wire.size());
                     }
@@ -76,10 +80,8 @@ class V2PacketDecoderFuzzTest {
         byte[] sent = wire.toByteArray();
         int firstFlip = Arrays.mismatch(sent, pristine.toByteArray());
         int firstBadByte = Math.min(firstRawByte, firstFlip < 0 ? Integer.MAX_VALUE : firstFlip);
-        int intactPackets = 0;
-        while (intactPackets < genuineEnds.size() && genuineEnds.get(intactPackets) <= firstBadByte) {
-            intactPackets++;
-        }
+        long intactPackets = genuineEnds.stream().filter(end -> end <= firstBadByte).count();
+        long intactDecoys = decoyEnds.stream().filter(end -> end <= firstBadByte).count();
         int maxChunk = data.consumeInt(1, 2000);
 
         List<byte[]> delivered = new ArrayList<>();
@@ -88,8 +90,10 @@ class V2PacketDecoderFuzzTest {
         if (firstBadByte == Integer.MAX_VALUE) {
             assertNull(error, "clean stream rejected");
             assertEquals(genuine.size(), delivered.size());
+            assertEquals(decoyEnds.size(), responder.decoysReceived());
         } else {
             assertTrue(delivered.size() <= intactPackets, "a corrupted packet was delivered");
+            assertTrue(responder.decoysReceived() <= intactDecoys, "a corrupted packet was taken for a decoy");
         }
         for (int i = 0; i < delivered.size(); i++) {
             assertArrayEquals(genuine.get(i), delivered.get(i), "packet " + i);
