@@ -8,15 +8,13 @@ import java.util.function.Supplier;
  * they differ only in speed, which depends on the running JDK (see docs/performance.md).
  */
 public enum AeadBackend {
-    /** The JDK's {@code ChaCha20-Poly1305}: intrinsified on JDK 20+ and then ~10x faster. */
+    /** The JDK's {@code ChaCha20-Poly1305}: the faster one on every JDK measured (17 and 25). */
     JDK(JdkAead::new),
-    /** Bouncy Castle's pure-Java implementation: faster than the JDK's on JDK 17-19. */
+    /** Bouncy Castle's pure-Java implementation: the fallback for a JDK without the cipher. */
     BOUNCY_CASTLE(BouncyCastleAead::new);
 
     /** System property that forces a backend ({@code jdk} or {@code bouncy-castle}). */
     public static final String PROPERTY = "bip324.aead";
-    /** First JDK feature release whose ChaCha20-Poly1305 runs on vector intrinsics. */
-    static final int FIRST_INTRINSIC_JDK = 20;
 
     private final Supplier<Aead> factory;
 
@@ -43,14 +41,15 @@ public enum AeadBackend {
     }
 
     /**
-     * The backend to use: the {@value #PROPERTY} system property if set, else the fastest one
-     * for the running JDK (measured: JDK's own from feature release 20 on, Bouncy Castle before).
+     * The backend to use: the {@value #PROPERTY} system property if set, else the JDK's own cipher
+     * (measured faster than Bouncy Castle on JDK 17 and 25 at 64 B, 1 KB and 1 MB packets, see
+     * docs/performance.md), or Bouncy Castle if this JDK lacks {@code ChaCha20-Poly1305}.
      */
     public static AeadBackend preferred() {
         String forced = System.getProperty(PROPERTY);
         if (forced != null && !forced.isBlank()) {
             return parse(forced);
         }
-        return Runtime.version().feature() >= FIRST_INTRINSIC_JDK ? JDK : BOUNCY_CASTLE;
+        return JdkAead.isAvailable() ? JDK : BOUNCY_CASTLE;
     }
 }

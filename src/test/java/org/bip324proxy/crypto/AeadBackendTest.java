@@ -1,0 +1,35 @@
+package org.bip324proxy.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Which AEAD backend runs: the JDK's by default on every JDK, Bouncy Castle when asked for. */
+class AeadBackendTest {
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(AeadBackend.PROPERTY);
+    }
+
+    @Test
+    void jdkBackendIsPreferredWhenThisJdkHasTheCipher() {
+        assertTrue(JdkAead.isAvailable(), "every supported JDK ships ChaCha20-Poly1305");
+        assertEquals(AeadBackend.JDK, AeadBackend.preferred());
+    }
+
+    @Test
+    void propertyForcesBouncyCastle() {
+        System.setProperty(AeadBackend.PROPERTY, "Bouncy-Castle");
+        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.preferred());
+    }
+
+    @Test
+    void unknownNameSaysWhatIsAccepted() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AeadBackend.parse("openssl"));
+        assertEquals("unknown AEAD backend 'openssl': use jdk or bouncy-castle", e.getMessage());
+    }
+}
