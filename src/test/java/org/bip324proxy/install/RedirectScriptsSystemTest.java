@@ -18,13 +18,13 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.bip324proxy.os.OriginalDestination;
+import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.Child;
 import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.NetNs;
@@ -53,7 +53,7 @@ class RedirectScriptsSystemTest {
 
     enum Family { V4, V6 }
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
     private NetNs host;
     private NetNs remote;
     private NetNs.Veth link;
@@ -71,23 +71,11 @@ class RedirectScriptsSystemTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception first = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        resources.clear();
-        if (first != null) {
-            throw first;
-        }
+        cleanup.close();
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return cleanup.keep(resource);
     }
 
     static Stream<Arguments> scriptsAndFamilies() {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.Child;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
@@ -38,7 +39,7 @@ class RedirectedClientIT {
     private static final int P2P_PORT = 8333;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
     private NetNs host;
     private NetNs remote;
     private NetNs.Veth link;
@@ -56,23 +57,11 @@ class RedirectedClientIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception first = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        resources.clear();
-        if (first != null) {
-            throw first;
-        }
+        cleanup.close();
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return cleanup.keep(resource);
     }
 
     static Stream<Arguments> scriptsAndFamilies() {

@@ -16,11 +16,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.Child;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
@@ -50,7 +49,7 @@ class OriginalDestinationSystemTest {
 
     enum Family { V4, V6 }
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
     private NetNs a;
     private NetNs b;
     private NetNs.Veth link;
@@ -65,23 +64,11 @@ class OriginalDestinationSystemTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception first = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        resources.clear();
-        if (first != null) {
-            throw first;
-        }
+        cleanup.close();
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return cleanup.keep(resource);
     }
 
     // ---------------------------------------------------------------- helpers

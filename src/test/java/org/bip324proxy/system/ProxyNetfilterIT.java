@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.Child;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
@@ -52,7 +53,7 @@ class ProxyNetfilterIT {
 
     enum Family { V4, V6 }
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
     private NetNs client;
     private NetNs remote;
     private NetNs.Veth link;
@@ -69,23 +70,11 @@ class ProxyNetfilterIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception first = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        resources.clear();
-        if (first != null) {
-            throw first;
-        }
+        cleanup.close();
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return cleanup.keep(resource);
     }
 
     static Stream<Arguments> redirectsAndFamilies() {

@@ -16,7 +16,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** Proves the namespace support itself: naming, cleanup, commands, veth, and setns-based calls. */
 class NetNsTest {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
 
     @BeforeEach
     void prerequisites() {
@@ -35,23 +34,11 @@ class NetNsTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception first = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        resources.clear();
-        if (first != null) {
-            throw first;
-        }
+        cleanup.close();
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return cleanup.keep(resource);
     }
 
     @Test

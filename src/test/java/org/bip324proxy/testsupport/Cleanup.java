@@ -1,0 +1,39 @@
+package org.bip324proxy.testsupport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a test created (namespaces, groups, processes, sockets), closed in reverse order of
+ * creation. Every resource is closed even when an earlier close fails; the first failure is
+ * thrown with the later ones attached as suppressed.
+ */
+public final class Cleanup implements AutoCloseable {
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    /** Registers {@code resource} to be closed by {@link #close()} and returns it. */
+    public <T extends AutoCloseable> T keep(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        resources.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}
