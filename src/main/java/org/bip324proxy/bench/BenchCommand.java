@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure the proxy on loopback: bulk MB/s each way, small-message rate, ping latency, "
                 + "handshakes/s and RSS with idle connections, next to a plain TCP relay baseline.",
-            "Idle-connection figures need about 4 file descriptors per connection: run as root with "
-                    + "'ulimit -n 65536' for 10,000."})
+            "Idle-connection memory is the RSS of a separate proxy JVM; each connection takes 2 file descriptors "
+                    + "there and 2 here: run as root with 'ulimit -n 65536' for 10,000."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--bulk-messages", defaultValue = "300", description = "1 MB messages per direction. Default: ${DEFAULT-VALUE}.")
     int bulkMessages;
@@ -50,6 +50,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--idle", split = ",", defaultValue = "1000,10000",
             description = "Idle connection counts at which RSS is measured. Default: ${DEFAULT-VALUE}.")
     List<Integer> idle;
+
+    @Option(names = "--proxy-heap", defaultValue = "256m",
+            description = "Maximum heap (-Xmx) of the proxy JVM started for the idle-connection figures. Default: ${DEFAULT-VALUE}.")
+    String proxyHeap;
 
     @Option(names = "--rounds", defaultValue = "3",
             description = "Rounds per figure, proxy and relay alternating; rates are the median round, latencies "
@@ -97,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("%-44s %14s%n", "added ping latency p50 / p99 (µs)", String.format("%.1f / %.1f",
                     latency[0][0] - latency[1][0], latency[0][1] - latency[1][1]));
             row("handshakes/s (connect+BIP324+VERSION)", medians(this::handshakeRate, p, r), "%.0f");
-            idleMemory(p);
+            idleMemory(v2Peer.address(), net, backend);
         }
         return 0;
     }
@@ -233,20 +237,25 @@ public final class BenchCommand implements Callable<Integer> {
         return handshakes / ((System.nanoTime() - start) / 1e9);
     }
 
-    private void idleMemory(Target t) throws Exception {
+    /**
+     * Resident memory of the proxy alone: a separate proxy JVM holds idle BIP324 sessions between
+     * clients and the v2 peer of this process.
+     */
+    private void idleMemory(InetSocketAddress peer, Network net, AeadBackend backend) throws Exception {
         long limit = openFileLimit();
+        int most = idle.stream().max(Integer::compare).orElse(0);
         List<BenchClient> open = new ArrayList<>();
-        try {
-            double base = rssMb();
-            out.printf("%-44s %14.0f   (heap in use %.0f MB; max heap %.0f MB)%n", "RSS before idle connections (MB)",
-                    base, heapUsedMb(), Runtime.getRuntime().maxMemory() / 1048576.0);
+        try (ProxyProcess proxy = ProxyProcess.start(backend, proxyHeap, most + 100)) {
+            Target t = new Target(proxy.address(), peer, net);
+            double base = proxy.rssMb();
+            out.printf("%-44s %14.0f   (separate JVM, -Xmx%s)%n", "proxy RSS, no connections (MB)", base, proxyHeap);
             for (int wanted : idle) {
-                // Client, proxy (two) and peer sockets: 4 descriptors per connection, all in this process.
-                long fits = (limit - 200) / 4 / 100 * 100;
+                // Each process holds two descriptors per connection: here client and peer, there both proxy sockets.
+                long fits = (limit - 300) / 2 / 100 * 100;
                 int target = (int) Math.min(wanted, fits);
                 if (target < wanted) {
-                    out.printf("%-44s %14s%n", "RSS with " + wanted + " idle connections",
-                            "needs " + (4L * wanted + 200) + " fds, limit " + limit + " (as root: ulimit -n 65536);"
+                    out.printf("%-44s %14s%n", "proxy RSS with " + wanted + " idle connections",
+                            "needs " + (2L * wanted + 300) + " fds, limit " + limit + " (as root: ulimit -n 65536);"
                                     + " measuring " + target + " instead");
                 }
                 if (target <= open.size()) {
@@ -255,12 +264,12 @@ public final class BenchCommand implements Callable<Integer> {
                 while (open.size() < target) {
                     open.add(t.open(1024));
                 }
-                double rss = rssMb();
-                out.printf("%-44s %14.0f   (heap in use %.0f MB; %.1f KB RSS per connection incl. client and peer)%n",
-                        "RSS with " + target + " idle connections (MB)", rss, heapUsedMb(), (rss - base) * 1024 / target);
+                double rss = proxy.rssMb();
+                out.printf("%-44s %14.0f   (%.1f KB per connection)%n",
+                        "proxy RSS with " + target + " idle connections (MB)", rss, (rss - base) * 1024 / target);
                 if (target < wanted) {
                     out.printf("%-44s %14.0f   (linear extrapolation, not measured)%n",
-                            "RSS with " + wanted + " idle connections (MB)", base + (rss - base) * wanted / target);
+                            "proxy RSS with " + wanted + " idle connections (MB)", base + (rss - base) * wanted / target);
                 }
             }
         } finally {
@@ -281,25 +290,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double mbPerSecond(long bytes, long nanos) {
         return bytes / 1e6 / (nanos / 1e9);
-    }
-
-    /** Resident set size of this process after a GC, from /proc/self/status. */
-    private static double rssMb() throws IOException, InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-            }
-        }
-        return Double.NaN;
-    }
-
-    /** Heap occupied right after the GCs of {@link #rssMb()}: the live objects. */
-    private static double heapUsedMb() {
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
     }
 
     private static long openFileLimit() throws IOException {
