@@ -48,7 +48,7 @@ class ControlAccessIT {
     @Test
     void onlyRootTheOwnerAndTheAdminGroupMayAsk() throws Exception {
         Path jar = dir.resolve("bip324-proxy.jar"); // readable by the other uid wherever the checkout is
-        Files.copy(Path.of(System.getProperty("bip324.jar")), jar, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(ProxyProcess.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
         Path socket = dir.resolve("run").resolve("control.sock");
         try (TempGroup admins = TempGroup.create();

@@ -11,7 +11,6 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import org.bip324proxy.testsupport.ProxyProcess;
@@ -73,7 +72,7 @@ class GracefulShutdownIT {
     }
 
     private static ProxyProcess start(String grace) throws IOException {
-        return new ProxyProcess(Path.of(System.getProperty("bip324.jar")), "--listen", "127.0.0.1:0",
+        return new ProxyProcess(ProxyProcess.jar(), "--listen", "127.0.0.1:0",
                 "--no-control-socket", "--shutdown-grace", grace);
     }
 

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.bip324proxy.testsupport.Child;
 import org.bip324proxy.testsupport.NetNs;
+import org.bip324proxy.testsupport.ProxyProcess;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;

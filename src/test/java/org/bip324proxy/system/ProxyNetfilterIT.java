@@ -100,13 +100,13 @@ class ProxyNetfilterIT {
     }
 
     /** The proxy with its default listeners (127.0.0.1:1324 and [::1]:1324) unless others are given. */
-    private ProxyProcess startProxy(String... listen) throws Exception {
+    private NamespacedProxy startProxy(String... listen) throws Exception {
         List<String> args = new ArrayList<>(List.of("--redirect-group", group.name(), "--threads", "1"));
         for (String l : listen) {
             args.add("--listen");
             args.add(l);
         }
-        return ProxyProcess.start(client, args.toArray(String[]::new));
+        return NamespacedProxy.start(client, args.toArray(String[]::new));
     }
 
     /** A v1 client inside the client namespace, connecting directly (not redirected: this JVM is gid 0). */
@@ -173,7 +173,7 @@ class ProxyNetfilterIT {
         InetSocketAddress wrong = new InetSocketAddress(remoteIp(family), DECOY_PORT);
         V2EchoPeer peer = peerInRemote(real);
         V2EchoPeer decoy = peerInRemote(wrong);
-        ProxyProcess proxy = startProxy();
+        NamespacedProxy proxy = startProxy();
         redirect.install(client, group.gid(), PROXY_PORT);
 
         List<String> out = runRedirectedClient("v1", real.getAddress().getHostAddress(), "" + PEER_PORT,
@@ -197,7 +197,7 @@ class ProxyNetfilterIT {
     void nonV1ClientIsPassedThroughUntouched(Redirect redirect, Family family) throws Exception {
         InetSocketAddress echoAt = new InetSocketAddress(remoteIp(family), PEER_PORT);
         RawEchoServer echo = keep(remote.call(() -> new RawEchoServer(echoAt)));
-        ProxyProcess proxy = startProxy();
+        NamespacedProxy proxy = startProxy();
         redirect.install(client, group.gid(), PROXY_PORT);
 
         List<String> out = runRedirectedClient("raw", echoAt.getAddress().getHostAddress(), "" + PEER_PORT);
@@ -218,7 +218,7 @@ class ProxyNetfilterIT {
     void directConnectionUsesAddrRecv(Family family) throws Exception {
         InetSocketAddress target = new InetSocketAddress(remoteIp(family), PEER_PORT);
         V2EchoPeer peer = peerInRemote(target);
-        ProxyProcess proxy = startProxy();
+        NamespacedProxy proxy = startProxy();
         // With NAT rules loaded conntrack tracks the direct connection too and reports the proxy
         // itself as its "original destination": the loop guard must turn that into addr_recv.
         Redirect.IPTABLES.install(client, group.gid(), PROXY_PORT);
@@ -234,7 +234,7 @@ class ProxyNetfilterIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Family.class)
     void directConnectionNamingTheProxyItselfIsRefused(Family family) throws Exception {
-        ProxyProcess proxy = startProxy();
+        NamespacedProxy proxy = startProxy();
         Redirect.NFT.install(client, group.gid(), PROXY_PORT);
         InetSocketAddress self = loopbackProxy(family);
 
@@ -255,7 +255,7 @@ class ProxyNetfilterIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Redirect.class)
     void wildcardListenersServeRedirectsAndRefuseTheirOwnAddresses(Redirect redirect) throws Exception {
-        ProxyProcess proxy = startProxy("0.0.0.0:" + PROXY_PORT, "[::]:" + PROXY_PORT);
+        NamespacedProxy proxy = startProxy("0.0.0.0:" + PROXY_PORT, "[::]:" + PROXY_PORT);
         redirect.install(client, group.gid(), PROXY_PORT);
         for (Family family : Family.values()) {
             InetSocketAddress real = new InetSocketAddress(remoteIp(family), PEER_PORT);
@@ -281,7 +281,7 @@ class ProxyNetfilterIT {
         InetSocketAddress closed = new InetSocketAddress(link.thereV4(), CLOSED_PORT);
         InetSocketAddress open = new InetSocketAddress(link.thereV4(), PEER_PORT);
         V2EchoPeer peer = peerInRemote(open);
-        ProxyProcess proxy = startProxy();
+        NamespacedProxy proxy = startProxy();
 
         try (V1TestClient c = directClient(loopbackProxy(Family.V4))) {
             c.send("version", V1TestClient.versionPayload(closed, "/refused:1.0/"));
@@ -304,7 +304,7 @@ class ProxyNetfilterIT {
 
     @Test
     void directNonV1ClientIsClosedBecauseItsDestinationIsUnknown() throws Exception {
-        ProxyProcess proxy = startProxy();
+        NamespacedProxy proxy = startProxy();
         try (V1TestClient c = directClient(loopbackProxy(Family.V4))) {
             c.writeRaw("GET / HTTP/1.1\r\nHost: example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertTrue(c.closedByProxy());
@@ -317,7 +317,7 @@ class ProxyNetfilterIT {
 
     @Test
     void proxyRefusesToRunWithTheRedirectGroupAsItsPrimaryGroup() throws Exception {
-        Child proxy = keep(client.startAsGid(group.gid(), ProxyProcess.command("--redirect-group", group.name())));
+        Child proxy = keep(client.startAsGid(group.gid(), NamespacedProxy.command("--redirect-group", group.name())));
         int exit = proxy.waitFor(WAIT);
         String text = String.join("\n", outputOf(proxy));
         assertNotEquals(0, exit, text);

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +40,17 @@ public final class ProxyProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** The java launcher of the running JVM. */
+    /** The jar under test ({@code -Dbip324.jar}); fails clearly when missing (run through failsafe). */
+    public static Path jar() {
+        String jar = System.getProperty("bip324.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("system property bip324.jar must name the built proxy jar (got " + jar
+                    + "): run these tests with 'mvn verify', which packages it first");
+        }
+        return Path.of(jar);
+    }
+
+    /** The java launcher of the JVM running the tests (so CI on JDK 25 runs the proxy on 25). */
     public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

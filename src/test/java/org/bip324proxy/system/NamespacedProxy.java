@@ -1,56 +1,41 @@
 package org.bip324proxy.system;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.bip324proxy.testsupport.Child;
 import org.bip324proxy.testsupport.NetNs;
+import org.bip324proxy.testsupport.ProxyProcess;
 
 /**
- * The real proxy jar ({@code -Dbip324.jar}) running as a child process inside a namespace, with its
+ * The real proxy jar ({@code -Dbip324.jar}) running as a child process inside a namespace (for one
+ * outside any namespace, see {@link ProxyProcess}), with its
  * log (stderr) merged into stdout so tests can wait for individual lines as they appear.
  */
-final class ProxyProcess {
+final class NamespacedProxy {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
     private final Child child;
     private final List<String> seen = new ArrayList<>();
 
-    private ProxyProcess(Child child) {
+    private NamespacedProxy(Child child) {
         this.child = child;
-    }
-
-    /** The jar under test; fails clearly when the property is missing (run through failsafe). */
-    static Path jar() {
-        String jar = System.getProperty("bip324.jar");
-        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException("system property bip324.jar must name the built proxy jar (got " + jar
-                    + "): run these tests with 'mvn verify', which packages it first");
-        }
-        return Path.of(jar);
-    }
-
-    /** The java launcher of the JVM running the tests (so CI on JDK 25 runs the proxy on 25). */
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** Command line for the jar with {@code args}, stderr merged into stdout. */
     static String[] command(String... args) {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" 2>&1", "sh",
-                java(), "-Xmx256m", "-jar", jar().toString()));
+                ProxyProcess.java(), "-Xmx256m", "-jar", ProxyProcess.jar().toString()));
         cmd.addAll(List.of(args));
         return cmd.toArray(String[]::new);
     }
 
     /** Starts the proxy in {@code ns} (killed with the namespace) and waits for its "listening" line. */
-    static ProxyProcess start(NetNs ns, String... args) throws IOException, InterruptedException {
-        ProxyProcess p = new ProxyProcess(ns.start(command(args)));
+    static NamespacedProxy start(NetNs ns, String... args) throws IOException, InterruptedException {
+        NamespacedProxy p = new NamespacedProxy(ns.start(command(args)));
         p.await(l -> l.event().equals("listening"));
         return p;
     }
