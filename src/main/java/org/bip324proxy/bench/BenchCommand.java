@@ -91,14 +91,14 @@ public final class BenchCommand implements Callable<Integer> {
             Target r = new Target(relay.address(), v1Peer.address(), net);
             warmUp(p);
             warmUp(r);
-            out.printf("%-44s %14s %14s%n", "metric", "proxy v1→v2", "plain relay");
+            out.printf("%-44s %14s %14s%n", "metric", "proxy v1->v2", "plain relay");
             row("bulk upstream, 1 MB messages (MB/s)", medians(this::bulkUp, p, r), "%.0f");
             row("bulk downstream, 1 MB messages (MB/s)", medians(this::bulkDown, p, r), "%.0f");
             row("small messages, 100 B (msg/s)", medians(this::smallRate, p, r), "%.0f");
             double[][] latency = pingLatency(p, r);
-            row("ping round trip p50 (µs)", new double[] {latency[0][0], latency[1][0]}, "%.1f");
-            row("ping round trip p99 (µs)", new double[] {latency[0][1], latency[1][1]}, "%.1f");
-            out.printf("%-44s %14s%n", "added ping latency p50 / p99 (µs)", String.format("%.1f / %.1f",
+            row("ping round trip p50 (us)", new double[] {latency[0][0], latency[1][0]}, "%.1f");
+            row("ping round trip p99 (us)", new double[] {latency[0][1], latency[1][1]}, "%.1f");
+            out.printf("%-44s %14s%n", "added ping latency p50 / p99 (us)", String.format("%.1f / %.1f",
                     latency[0][0] - latency[1][0], latency[0][1] - latency[1][1]));
             row("handshakes/s (connect+BIP324+VERSION)", medians(this::handshakeRate, p, r), "%.0f");
             idleMemory(v2Peer.address(), net, backend);
