@@ -19,7 +19,13 @@ public final class ProxyProcess implements AutoCloseable {
     private final List<String> log = new ArrayList<>();
 
     public ProxyProcess(Path jar, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+        this(List.of(), jar, args);
+    }
+
+    /** The same, started through {@code launcher} (e.g. {@code prlimit --nofile=N:N}). */
+    public ProxyProcess(List<String> launcher, Path jar, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(java(), "-jar", jar.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("PATH", SystemTestSupport.childPath());
