@@ -30,9 +30,9 @@ import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.TempGroup;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,7 +53,8 @@ class RedirectScriptsSystemTest {
 
     enum Family { V4, V6 }
 
-    private final Cleanup cleanup = new Cleanup();
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
     private NetNs host;
     private NetNs remote;
     private NetNs.Veth link;
@@ -63,19 +64,10 @@ class RedirectScriptsSystemTest {
     void namespaces() throws Exception {
         SystemTestSupport.requireRootNetworking("iptables", "ip6tables", "iptables-save", "ip6tables-save",
                 "iptables-restore", "nft", "bash", "timeout", "groupadd", "groupdel");
-        host = keep(NetNs.create());
-        remote = keep(NetNs.create());
+        host = cleanup.keep(NetNs.create());
+        remote = cleanup.keep(NetNs.create());
         link = host.linkTo(remote);
-        group = keep(TempGroup.create());
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleanup.close();
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        return cleanup.keep(resource);
+        group = cleanup.keep(TempGroup.create());
     }
 
     static Stream<Arguments> scriptsAndFamilies() {
@@ -171,7 +163,7 @@ class RedirectScriptsSystemTest {
         try (TempGroup other = TempGroup.create()) {
             // Another primary group, and our group as a supplementary one only: neither matches.
             connect(host, other.gid(), remoteAddress(family), P2P_PORT);
-            Child supplementary = keep(host.start("setpriv", "--regid=" + other.gid(),
+            Child supplementary = cleanup.keep(host.start("setpriv", "--regid=" + other.gid(),
                     "--groups=" + group.gid(), "--", "bash", "-c", connectScript(remoteAddress(family), P2P_PORT)));
             assertEquals("connected", supplementary.awaitLine(WAIT));
 
@@ -187,7 +179,7 @@ class RedirectScriptsSystemTest {
     void routerModeRedirectsLanHostsAndClosesTheProxyPortToOthers(RedirectScript script, Family family)
             throws Exception {
         // host is now the router: lan ── host ── remote.
-        NetNs lan = keep(NetNs.create());
+        NetNs lan = cleanup.keep(NetNs.create());
         NetNs.Veth lanLink = host.linkTo(lan);
         lan.exec("ip", "route", "add", "default", "via", lanLink.hereV4().getHostAddress());
         lan.exec("ip", "-6", "route", "add", "default", "via", lanLink.hereV6().getHostAddress());
@@ -379,7 +371,7 @@ class RedirectScriptsSystemTest {
     }
 
     private ServerSocketChannel listen(NetNs ns, ProtocolFamily family, InetSocketAddress at) throws Exception {
-        return keep(ns.call(() -> {
+        return cleanup.keep(ns.call(() -> {
             ServerSocketChannel s = family == null ? ServerSocketChannel.open() : ServerSocketChannel.open(family);
             s.bind(at);
             s.configureBlocking(false);
@@ -394,7 +386,7 @@ class RedirectScriptsSystemTest {
     }
 
     private void connect(NetNs ns, long gid, InetAddress to, int port) throws Exception {
-        Child c = keep(ns.startAsGid(gid, "bash", "-c", connectScript(to, port)));
+        Child c = cleanup.keep(ns.startAsGid(gid, "bash", "-c", connectScript(to, port)));
         assertEquals("connected", c.awaitLine(WAIT));
     }
 
@@ -409,13 +401,13 @@ class RedirectScriptsSystemTest {
         if (accepted == null) {
             throw new AssertionError("accept returned nothing at " + server.getLocalAddress());
         }
-        return keep(accepted);
+        return cleanup.keep(accepted);
     }
 
     private void assertNothingPending(ServerSocketChannel server) throws IOException {
         SocketChannel unexpected = server.accept();
         if (unexpected != null) {
-            keep(unexpected);
+            cleanup.keep(unexpected);
         }
         assertNull(unexpected, "unexpected connection at " + server.getLocalAddress());
     }

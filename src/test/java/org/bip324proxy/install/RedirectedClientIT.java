@@ -22,8 +22,8 @@ import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.TempGroup;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,7 +39,8 @@ class RedirectedClientIT {
     private static final int P2P_PORT = 8333;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final Cleanup cleanup = new Cleanup();
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
     private NetNs host;
     private NetNs remote;
     private NetNs.Veth link;
@@ -49,19 +50,10 @@ class RedirectedClientIT {
     void namespaces() throws Exception {
         SystemTestSupport.requireRootNetworking("iptables", "ip6tables", "iptables-restore", "nft", "bash", "env",
                 "groupadd", "groupdel");
-        host = keep(NetNs.create());
-        remote = keep(NetNs.create());
+        host = cleanup.keep(NetNs.create());
+        remote = cleanup.keep(NetNs.create());
         link = host.linkTo(remote);
-        group = keep(TempGroup.create());
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleanup.close();
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        return cleanup.keep(resource);
+        group = cleanup.keep(TempGroup.create());
     }
 
     static Stream<Arguments> scriptsAndFamilies() {
@@ -74,12 +66,12 @@ class RedirectedClientIT {
     void aClientInTheGroupGetsABip324SessionWithThePeerItDialled(RedirectScript script, String family)
             throws Exception {
         InetAddress peerAddress = family.equals("IPv4") ? link.thereV4() : link.thereV6();
-        V2EchoPeer peer = keep(remote.call(() -> new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()),
+        V2EchoPeer peer = cleanup.keep(remote.call(() -> new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()),
                 new InetSocketAddress(peerAddress, P2P_PORT))));
         script.check(host, "install", "--group", group.name());
         Child proxy = startProxy();
 
-        Child client = keep(host.startAsGid(group.gid(), javaCommand(V1ClientProbe.class.getName(),
+        Child client = cleanup.keep(host.startAsGid(group.gid(), javaCommand(V1ClientProbe.class.getName(),
                 peerAddress.getHostAddress(), Integer.toString(P2P_PORT))));
 
         assertEquals("version echoed", client.awaitLine(WAIT));
@@ -101,12 +93,12 @@ class RedirectedClientIT {
     void tproxyRouterModeHandsLanConnectionsToTheTransparentProxy(RedirectScript script, String family)
             throws Exception {
         // host is the router: lan ── host ── remote.
-        NetNs lan = keep(NetNs.create());
+        NetNs lan = cleanup.keep(NetNs.create());
         NetNs.Veth lanLink = host.linkTo(lan);
         lan.exec("ip", "route", "add", "default", "via", lanLink.hereV4().getHostAddress());
         lan.exec("ip", "-6", "route", "add", "default", "via", lanLink.hereV6().getHostAddress());
         InetAddress peerAddress = family.equals("IPv4") ? link.thereV4() : link.thereV6();
-        V2EchoPeer peer = keep(remote.call(() -> new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()),
+        V2EchoPeer peer = cleanup.keep(remote.call(() -> new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()),
                 new InetSocketAddress(peerAddress, P2P_PORT))));
         String rulesBefore = RedirectScript.ruleset(host);
         String routingBefore = policyRouting(host);
@@ -115,7 +107,7 @@ class RedirectedClientIT {
         assertTrue(policyRouting(host).contains("fwmark 0x324 lookup 324"), policyRouting(host));
         Child proxy = startProxy("--destination", "tproxy", "--listen", "0.0.0.0:1324,[::]:1324");
 
-        Child client = keep(lan.start(javaCommand(V1ClientProbe.class.getName(),
+        Child client = cleanup.keep(lan.start(javaCommand(V1ClientProbe.class.getName(),
                 peerAddress.getHostAddress(), Integer.toString(P2P_PORT))));
         assertEquals("version echoed", client.awaitLine(WAIT));
         assertEquals("pong", client.awaitLine(WAIT));
@@ -149,7 +141,7 @@ class RedirectedClientIT {
                 "JAVA_HOME=" + System.getProperty("java.home"), "BIP324_PROXY_JVM_DIR=/nonexistent",
                 "bash", "-c", "exec \"$0\" \"$@\" 2>&1", launcher, "--redirect-group", group.name()));
         command.addAll(List.of(options));
-        Child proxy = keep(host.start(command.toArray(String[]::new)));
+        Child proxy = cleanup.keep(host.start(command.toArray(String[]::new)));
         String first = proxy.awaitLine(WAIT);
         assertTrue(first.startsWith("bip324-proxy: using Java "), first);
         awaitLogLine(proxy, " listening ");

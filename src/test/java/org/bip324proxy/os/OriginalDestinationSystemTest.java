@@ -23,9 +23,9 @@ import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.Child;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,7 +49,8 @@ class OriginalDestinationSystemTest {
 
     enum Family { V4, V6 }
 
-    private final Cleanup cleanup = new Cleanup();
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
     private NetNs a;
     private NetNs b;
     private NetNs.Veth link;
@@ -57,24 +58,15 @@ class OriginalDestinationSystemTest {
     @BeforeEach
     void namespaces() throws Exception {
         SystemTestSupport.requireRootNetworking("iptables", "ip6tables", "nft", "bash");
-        a = keep(NetNs.create());
-        b = keep(NetNs.create());
+        a = cleanup.keep(NetNs.create());
+        b = cleanup.keep(NetNs.create());
         link = a.linkTo(b);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleanup.close();
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        return cleanup.keep(resource);
     }
 
     // ---------------------------------------------------------------- helpers
 
     private ServerSocketChannel listen(NetNs ns, ProtocolFamily family, InetSocketAddress at) throws Exception {
-        return keep(ns.call(() -> {
+        return cleanup.keep(ns.call(() -> {
             ServerSocketChannel s = family == null ? ServerSocketChannel.open() : ServerSocketChannel.open(family);
             s.bind(at);
             s.configureBlocking(false);
@@ -125,7 +117,7 @@ class OriginalDestinationSystemTest {
     }
 
     private Child connectFromA(long gid, InetAddress host, int port) throws Exception {
-        Child c = keep(a.startAsGid(gid, "bash", "-c", bashConnect(host, port)));
+        Child c = cleanup.keep(a.startAsGid(gid, "bash", "-c", bashConnect(host, port)));
         assertEquals("connected", c.awaitLine(WAIT));
         return c;
     }
@@ -137,7 +129,7 @@ class OriginalDestinationSystemTest {
                 throw new AssertionError("no connection arrived at " + server.getLocalAddress());
             }
         }
-        SocketChannel accepted = keep(server.accept());
+        SocketChannel accepted = cleanup.keep(server.accept());
         if (accepted == null) {
             throw new AssertionError("accept returned nothing at " + server.getLocalAddress());
         }
@@ -147,7 +139,7 @@ class OriginalDestinationSystemTest {
     private void assertNothingPending(ServerSocketChannel server) throws IOException {
         SocketChannel unexpected = server.accept();
         if (unexpected != null) {
-            keep(unexpected);
+            cleanup.keep(unexpected);
         }
         assertNull(unexpected, "unexpected connection at " + server.getLocalAddress());
     }
@@ -209,7 +201,7 @@ class OriginalDestinationSystemTest {
 
         // Another primary gid, and the redirect gid only as a supplementary group: neither matches.
         connectFromA(OTHER_GID, remote(family), P2P_PORT);
-        Child supplementary = keep(a.start("setpriv", "--regid=" + OTHER_GID, "--groups=" + REDIRECTED_GID,
+        Child supplementary = cleanup.keep(a.start("setpriv", "--regid=" + OTHER_GID, "--groups=" + REDIRECTED_GID,
                 "--", "bash", "-c", bashConnect(remote(family), P2P_PORT)));
         assertEquals("connected", supplementary.awaitLine(WAIT));
 

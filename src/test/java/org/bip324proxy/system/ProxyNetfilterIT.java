@@ -27,9 +27,9 @@ import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,7 +53,8 @@ class ProxyNetfilterIT {
 
     enum Family { V4, V6 }
 
-    private final Cleanup cleanup = new Cleanup();
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
     private NetNs client;
     private NetNs remote;
     private NetNs.Veth link;
@@ -62,19 +63,10 @@ class ProxyNetfilterIT {
     @BeforeEach
     void namespaces() throws Exception {
         SystemTestSupport.requireRootNetworking("iptables", "ip6tables", "nft", "groupadd", "groupdel", "getent");
-        client = keep(NetNs.create());
-        remote = keep(NetNs.create());
+        client = cleanup.keep(NetNs.create());
+        remote = cleanup.keep(NetNs.create());
         link = client.linkTo(remote);
-        group = keep(TempGroup.create());
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleanup.close();
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        return cleanup.keep(resource);
+        group = cleanup.keep(TempGroup.create());
     }
 
     static Stream<Arguments> redirectsAndFamilies() {
@@ -96,7 +88,7 @@ class ProxyNetfilterIT {
     }
 
     private V2EchoPeer peerInRemote(InetSocketAddress at) throws Exception {
-        return keep(remote.call(() -> new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()), at)));
+        return cleanup.keep(remote.call(() -> new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()), at)));
     }
 
     /** The proxy with its default listeners (127.0.0.1:1324 and [::1]:1324) unless others are given. */
@@ -111,12 +103,12 @@ class ProxyNetfilterIT {
 
     /** A v1 client inside the client namespace, connecting directly (not redirected: this JVM is gid 0). */
     private V1TestClient directClient(InetSocketAddress proxy) throws Exception {
-        return keep(client.call(() -> new V1TestClient(proxy, Network.MAINNET, WAIT)));
+        return cleanup.keep(client.call(() -> new V1TestClient(proxy, Network.MAINNET, WAIT)));
     }
 
     /** Runs {@link ClientProgram} with the redirect group as primary gid; returns its output lines. */
     private List<String> runRedirectedClient(String... args) throws Exception {
-        Child c = keep(ClientProgram.start(client, group.gid(), args));
+        Child c = cleanup.keep(ClientProgram.start(client, group.gid(), args));
         int exit = c.waitFor(WAIT);
         List<String> lines = outputOf(c);
         assertEquals(0, exit, "client failed: " + lines + "\nstderr: " + c.stderr());
@@ -196,7 +188,7 @@ class ProxyNetfilterIT {
     @MethodSource("redirectsAndFamilies")
     void nonV1ClientIsPassedThroughUntouched(Redirect redirect, Family family) throws Exception {
         InetSocketAddress echoAt = new InetSocketAddress(remoteIp(family), PEER_PORT);
-        RawEchoServer echo = keep(remote.call(() -> new RawEchoServer(echoAt)));
+        RawEchoServer echo = cleanup.keep(remote.call(() -> new RawEchoServer(echoAt)));
         NamespacedProxy proxy = startProxy();
         redirect.install(client, group.gid(), PROXY_PORT);
 
@@ -317,7 +309,7 @@ class ProxyNetfilterIT {
 
     @Test
     void proxyRefusesToRunWithTheRedirectGroupAsItsPrimaryGroup() throws Exception {
-        Child proxy = keep(client.startAsGid(group.gid(), NamespacedProxy.command("--redirect-group", group.name())));
+        Child proxy = cleanup.keep(client.startAsGid(group.gid(), NamespacedProxy.command("--redirect-group", group.name())));
         int exit = proxy.waitFor(WAIT);
         String text = String.join("\n", outputOf(proxy));
         assertNotEquals(0, exit, text);

@@ -18,33 +18,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Proves the namespace support itself: naming, cleanup, commands, veth, and setns-based calls. */
 class NetNsTest {
 
-    private final Cleanup cleanup = new Cleanup();
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
 
     @BeforeEach
     void prerequisites() {
         SystemTestSupport.requireRootNetworking();
     }
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        cleanup.close();
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        return cleanup.keep(resource);
-    }
-
     @Test
     void createsUniquelyNamedNamespaceAndDeletesItOnClose() throws Exception {
-        NetNs a = keep(NetNs.create());
-        NetNs b = keep(NetNs.create());
+        NetNs a = cleanup.keep(NetNs.create());
+        NetNs b = cleanup.keep(NetNs.create());
         String prefix = NetNs.PREFIX + ProcessHandle.current().pid() + "-";
         assertTrue(a.name().startsWith(prefix), a.name());
         assertFalse(a.name().equals(b.name()));
@@ -57,7 +49,7 @@ class NetNsTest {
 
     @Test
     void execFailsWithTheCommandsStderr() throws Exception {
-        NetNs a = keep(NetNs.create());
+        NetNs a = cleanup.keep(NetNs.create());
         IOException e = assertThrows(IOException.class, () -> a.exec("sh", "-c", "echo boom >&2; exit 3"));
         assertTrue(e.getMessage().contains("boom") && e.getMessage().contains("exit 3"), e.getMessage());
         IOException t = assertThrows(IOException.class,
@@ -68,7 +60,7 @@ class NetNsTest {
 
     @Test
     void closeKillsProcessesStartedInside() throws Exception {
-        NetNs a = keep(NetNs.create());
+        NetNs a = cleanup.keep(NetNs.create());
         Child sleeper = a.start("sleep", "300");
         ProcessHandle handle = sleeper.process().toHandle();
         assertTrue(handle.isAlive());
@@ -90,7 +82,7 @@ class NetNsTest {
             if (ProcessHandle.of(deadPid).isEmpty()) {
                 assertFalse(Files.exists(Path.of("/var/run/netns", stale)), "stale namespace deleted");
             }
-            NetNs mine = keep(NetNs.create());
+            NetNs mine = cleanup.keep(NetNs.create());
             NetNs.deleteStale();
             assertTrue(Files.exists(Path.of("/var/run/netns", mine.name())), "live namespace kept");
         } finally {
@@ -100,8 +92,8 @@ class NetNsTest {
 
     @Test
     void callRunsJavaInsideTheNamespaceAndSocketsStayThere() throws Exception {
-        NetNs a = keep(NetNs.create());
-        NetNs b = keep(NetNs.create());
+        NetNs a = cleanup.keep(NetNs.create());
+        NetNs b = cleanup.keep(NetNs.create());
         NetNs.Veth link = a.linkTo(b);
 
         // The veth address does not exist in the test JVM's own namespace ...
@@ -110,7 +102,7 @@ class NetNsTest {
         }
         // ... but binding works on a thread that joined the namespace.
         for (InetAddress address : List.of(link.hereV4(), link.hereV6())) {
-            ServerSocketChannel server = keep(a.call(() -> {
+            ServerSocketChannel server = cleanup.keep(a.call(() -> {
                 ServerSocketChannel s = ServerSocketChannel.open(
                         address instanceof java.net.Inet4Address ? StandardProtocolFamily.INET
                                 : StandardProtocolFamily.INET6);
@@ -119,11 +111,11 @@ class NetNsTest {
             }));
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             // Used from this (root-namespace) thread: a client in namespace B reaches it over the veth.
-            Child client = keep(b.start("bash", "-c", "exec 3<>/dev/tcp/" + address.getHostAddress() + "/"
+            Child client = cleanup.keep(b.start("bash", "-c", "exec 3<>/dev/tcp/" + address.getHostAddress() + "/"
                     + port + " && echo connected && read -t 30 -u 3 x; true"));
             assertEquals("connected", client.awaitLine(Duration.ofSeconds(10)));
             server.socket().setSoTimeout(10_000);
-            SocketChannel accepted = keep(server.socket().accept().getChannel());
+            SocketChannel accepted = cleanup.keep(server.socket().accept().getChannel());
             assertNotNull(accepted);
             InetSocketAddress peer = (InetSocketAddress) accepted.getRemoteAddress();
             assertEquals(address instanceof java.net.Inet4Address ? link.thereV4() : link.thereV6(),
