@@ -9,7 +9,7 @@ final class ShippedScripts {
     static final List<String> ALL = List.of(
             "iptables/bip324-redirect",
             "nftables/bip324-redirect",
-            "lib/redirect-common.sh",
+            "iptables/redirect-common.sh",
             "systemd/bip324-proxy",
             "systemd/install",
             "systemd/uninstall");

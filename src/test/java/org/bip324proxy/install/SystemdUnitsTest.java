@@ -106,7 +106,8 @@ class SystemdUnitsTest {
         assertEquals("stand-in jar", Files.readString(lib.resolve("bip324-proxy.jar")));
         assertTrue(Files.isExecutable(root.resolve("usr/local/bin/bip324-proxy")));
         assertEquals(Path.of("nftables/bip324-redirect"), Files.readSymbolicLink(lib.resolve("bip324-redirect")));
-        for (String f : List.of("iptables/bip324-redirect", "nftables/bip324-redirect", "lib/redirect-common.sh",
+        for (String f : List.of("iptables/bip324-redirect", "nftables/bip324-redirect",
+                "iptables/redirect-common.sh", "nftables/redirect-common.sh",
                 "nftables/bip324-proxy.nft", "nftables/bip324-proxy-ipv6.nft", "nftables/bip324-proxy-guard.nft",
                 "nftables/bip324-proxy-router.nft", "nftables/bip324-proxy-tproxy.nft",
                 "nftables/bip324-proxy-tproxy-ipv6.nft")) {

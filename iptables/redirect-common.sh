@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Shared by iptables/bip324-redirect and nftables/bip324-redirect: options, group handling,
-# messages and dry-run. Sourced, never run on its own.
+# Shared by iptables/bip324-redirect and nftables/bip324-redirect (nftables/redirect-common.sh is
+# a link to this file): options, group handling, messages and dry-run. Sourced, never run on its own.
 
 DEFAULT_GROUP=redirect_to_bip324-proxy
 # P2P ports of mainnet, testnet3, testnet4, signet and regtest.

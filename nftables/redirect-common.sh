@@ -1,0 +1,1 @@
+../iptables/redirect-common.sh
