@@ -209,6 +209,10 @@ public final class ProxySession {
             close("peer closed the connection during the BIP324 handshake" + v1OnlyHint());
             return;
         }
+        if (transport == Transport.V2 && !v2.atPacketBoundary()) {
+            close("peer closed in the middle of a packet");
+            return;
+        }
         finishOrHalfClose(false);
     }
 

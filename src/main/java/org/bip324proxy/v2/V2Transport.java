@@ -333,6 +333,14 @@ public final class V2Transport {
         return result;
     }
 
+    /**
+     * True when no part of a packet is buffered. Packets are atomic (BIP324: the AEAD covers the
+     * whole contents), so an end of stream anywhere else truncates one.
+     */
+    public boolean atPacketBoundary() {
+        return packet == null && lengthFieldLen == 0;
+    }
+
     /** True once application packets may be encrypted (the peer's key has been received). */
     public boolean canSend() {
         return sendState == SendState.READY;

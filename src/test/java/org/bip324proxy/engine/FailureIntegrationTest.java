@@ -147,6 +147,53 @@ class FailureIntegrationTest {
         }
     }
 
+    @Test
+    void peerHalfCloseEndsTheClientsReadingSideOnlyAndItsLaterMessagesStillArrive() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET));
+                ProxyHarness proxy = ProxyHarness.builder().start();
+                V1TestClient client = connectedClient(proxy)) {
+            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertNotNull(client.receive(), proxy.log());
+            for (int i = 0; i < 50; i++) {
+                client.send("tx", new byte[1000 + i]);
+            }
+            client.send(V2EchoPeer.HALF_CLOSE_COMMAND, new byte[0]);
+            for (int i = 0; i < 50; i++) {
+                V1Message m = client.receive();
+                assertNotNull(m, "EOF after " + i + " echoes; log:\n" + proxy.log());
+                assertEquals(1000 + i, m.length());
+            }
+            assertNull(client.receive(), "the peer's half-close reaches the client as EOF");
+
+            long later = 0;
+            for (int i = 0; i < 100; i++) {
+                client.send("tx", new byte[5000]);
+                later += 1 + 5000; // short-ID contents: type byte and payload
+            }
+            long deadline = System.nanoTime() + CLIENT_TIMEOUT.toNanos();
+            while (peer.bytesAfterHalfClose() < later && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(later, peer.bytesAfterHalfClose(), "client messages after the peer's half-close; log:\n" + proxy.log());
+            client.shutdownOutput();
+            String close = proxy.awaitClose(1);
+            assertTrue(close.contains(" outcome=ok ") && close.contains(" msgs_to_peer=152 "), close);
+        }
+    }
+
+    @Test
+    void peerClosingInTheMiddleOfAPacketIsAnErrorNotAHalfClose() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET));
+                ProxyHarness proxy = ProxyHarness.builder().start();
+                V1TestClient client = connectedClient(proxy)) {
+            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertNotNull(client.receive(), proxy.log());
+            client.send(V2EchoPeer.TRUNCATE_COMMAND, new byte[100]);
+            assertTrue(client.closedByProxy(), proxy.log());
+            assertReason(proxy.awaitClose(1), "peer closed in the middle of a packet");
+        }
+    }
+
     private static void assertHandshakeFailure(V2EchoPeer.Behaviour behaviour, String reason) throws Exception {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET).behaving(behaviour));
                 ProxyHarness proxy = ProxyHarness.builder().handshakeTimeout(Duration.ofSeconds(1)).start();

@@ -34,10 +34,16 @@ import org.bip324proxy.v2.V2Transport;
  * <p>Flood: a {@value #FLOOD_COMMAND} message whose payload is two little-endian ints (count,
  * size) makes the peer send {@code count} {@value #FLOOD_REPLY_COMMAND} messages of {@code size}
  * bytes (byte {@code i} of message {@code k} is {@code k + i}), counted in {@link #floodBytesWritten()}.
+ *
+ * <p>Half-close: after a {@value #HALF_CLOSE_COMMAND} message the peer shuts its sending side and
+ * only counts what still arrives ({@link #bytesAfterHalfClose()}). After {@value #TRUNCATE_COMMAND}
+ * it sends the first half of one more packet and then shuts its sending side.
  */
 public final class V2EchoPeer implements AutoCloseable {
     public static final String FLOOD_COMMAND = "flood";
     public static final String FLOOD_REPLY_COMMAND = "tx";
+    public static final String HALF_CLOSE_COMMAND = "halfclose";
+    public static final String TRUNCATE_COMMAND = "truncate";
     /** A short ID that no BIP324 implementation assigns (29..32 are reserved, 33+ unassigned). */
     public static final int UNKNOWN_SHORT_ID = 60;
 
@@ -91,6 +97,7 @@ public final class V2EchoPeer implements AutoCloseable {
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong floodBytesWritten = new AtomicLong();
+    private final AtomicLong bytesAfterHalfClose = new AtomicLong();
     private final AtomicInteger connections = new AtomicInteger();
     private final Thread acceptor;
 
@@ -126,6 +133,11 @@ public final class V2EchoPeer implements AutoCloseable {
         return floodBytesWritten.get();
     }
 
+    /** Contents bytes of the packets received after this peer shut its sending side. */
+    public long bytesAfterHalfClose() {
+        return bytesAfterHalfClose.get();
+    }
+
     /** Connections accepted so far. */
     public int connections() {
         return connections.get();
@@ -159,6 +171,7 @@ public final class V2EchoPeer implements AutoCloseable {
             var in = socket.getInputStream();
             var out = new BufferedOutputStream(socket.getOutputStream(), 65536);
             boolean recorded = false;
+            boolean halfClosed = false;
             int n;
             while ((n = in.read(buf)) > 0) {
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
@@ -179,7 +192,22 @@ public final class V2EchoPeer implements AutoCloseable {
                     sessionIds.add(HexFormat.of().formatHex(t.sessionId()));
                 }
                 for (byte[] contents : received) {
-                    if (FLOOD_COMMAND.equals(command(contents))) {
+                    if (halfClosed) {
+                        bytesAfterHalfClose.addAndGet(contents.length);
+                        continue;
+                    }
+                    String command = command(contents);
+                    if (HALF_CLOSE_COMMAND.equals(command) || TRUNCATE_COMMAND.equals(command)) {
+                        if (TRUNCATE_COMMAND.equals(command)) {
+                            byte[] packet = t.encrypt(contents, 0, contents.length, false);
+                            out.write(packet, 0, packet.length / 2);
+                        }
+                        out.flush();
+                        socket.shutdownOutput();
+                        halfClosed = true;
+                        continue;
+                    }
+                    if (FLOOD_COMMAND.equals(command)) {
                         flood(t, contents, out);
                         continue;
                     }
