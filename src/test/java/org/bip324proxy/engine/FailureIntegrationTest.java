@@ -126,8 +126,7 @@ class FailureIntegrationTest {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET));
                 ProxyHarness proxy = ProxyHarness.builder().start();
                 V1TestClient client = connectedClient(proxy)) {
-            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
-            assertNotNull(client.receive(), proxy.log());
+            startSession(client, peer, proxy);
             List<byte[]> sent = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 byte[] payload = new byte[10_000 + i];
@@ -152,8 +151,7 @@ class FailureIntegrationTest {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET));
                 ProxyHarness proxy = ProxyHarness.builder().start();
                 V1TestClient client = connectedClient(proxy)) {
-            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
-            assertNotNull(client.receive(), proxy.log());
+            startSession(client, peer, proxy);
             for (int i = 0; i < 50; i++) {
                 client.send("tx", new byte[1000 + i]);
             }
@@ -186,8 +184,7 @@ class FailureIntegrationTest {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET));
                 ProxyHarness proxy = ProxyHarness.builder().start();
                 V1TestClient client = connectedClient(proxy)) {
-            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
-            assertNotNull(client.receive(), proxy.log());
+            startSession(client, peer, proxy);
             client.send(V2EchoPeer.TRUNCATE_COMMAND, new byte[100]);
             assertTrue(client.closedByProxy(), proxy.log());
             assertReason(proxy.awaitClose(1), "peer closed in the middle of a packet");
@@ -210,8 +207,7 @@ class FailureIntegrationTest {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET));
                 ProxyHarness proxy = ProxyHarness.builder().start();
                 V1TestClient client = connectedClient(proxy)) {
-            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
-            assertNotNull(client.receive(), proxy.log());
+            startSession(client, peer, proxy);
             client.send("ping", new byte[8]);
             assertEquals("pong", client.receive().command());
             client.writeRaw(corrupt);
@@ -219,6 +215,12 @@ class FailureIntegrationTest {
             assertReason(proxy.awaitClose(1), "bad v1 data from client: " + reason);
             assertEquals(0, proxy.server().activeConnections());
         }
+    }
+
+    /** VERSION through the proxy to {@code peer} and the peer's VERSION back: a live BIP324 session. */
+    private static void startSession(V1TestClient client, V2EchoPeer peer, ProxyHarness proxy) throws Exception {
+        client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+        assertNotNull(client.receive(), proxy.log());
     }
 
     private static V1TestClient connectedClient(ProxyHarness proxy) throws java.io.IOException {
