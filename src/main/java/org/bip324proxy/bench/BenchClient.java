@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameDecoder;
 import org.bip324proxy.v1.V1FrameEncoder;
@@ -45,10 +46,51 @@ final class BenchClient implements AutoCloseable {
         return encoder.frame(command, payload);
     }
 
+    /** The framed bytes of a message in a direct buffer, which the socket takes without a copy. */
+    ByteBuffer directFrame(String command, byte[] payload) {
+        byte[] f = encoder.frame(command, payload);
+        return ByteBuffer.allocateDirect(f.length).put(f).flip();
+    }
+
     void write(byte[] bytes) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
+        write(ByteBuffer.wrap(bytes));
+    }
+
+    void write(ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             channel.write(b);
+        }
+    }
+
+    /**
+     * Receives the next {@code expected.length} bytes and checks they are exactly {@code expected}
+     * (a whole frame, checksum included), without hashing. Call only between messages.
+     */
+    void expectExactly(byte[] expected) throws IOException {
+        if (!decoder.atMessageBoundary()) {
+            throw new IllegalStateException("in the middle of a message");
+        }
+        int matched = 0;
+        while (matched < expected.length) {
+            if (!in.hasRemaining()) {
+                in.clear();
+                int n = channel.read(in);
+                in.flip();
+                if (n < 0) {
+                    throw new EOFException("connection closed by the proxy after " + matched + " of "
+                            + expected.length + " expected bytes");
+                }
+                continue;
+            }
+            int n = Math.min(in.remaining(), expected.length - matched);
+            int at = in.arrayOffset() + in.position();
+            int diff = Arrays.mismatch(in.array(), at, at + n, expected, matched, matched + n);
+            if (diff >= 0) {
+                throw new IOException("byte " + (matched + diff) + " of a " + expected.length
+                        + "-byte frame differs from what was sent");
+            }
+            in.position(in.position() + n);
+            matched += n;
         }
     }
 

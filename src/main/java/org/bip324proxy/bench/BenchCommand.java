@@ -87,18 +87,18 @@ public final class BenchCommand implements Callable<Integer> {
                 PlainRelay relay = new PlainRelay(v1Peer.address())) {
             proxy.start();
             InetSocketAddress proxyAddr = proxy.boundAddresses().get(0);
-            Target p = new Target(proxyAddr, v2Peer.address(), net);
-            Target r = new Target(relay.address(), v1Peer.address(), net);
+            Target p = new Target(proxyAddr, v2Peer.address(), net, ProxyServer.LOOP_THREAD_PREFIX);
+            Target r = new Target(relay.address(), v1Peer.address(), net, PlainRelay.PUMP_THREAD_PREFIX);
             warmUp(p);
             warmUp(r);
-            out.printf("%-44s %14s %14s%n", "metric", "proxy v1->v2", "plain relay");
-            row("bulk upstream, 1 MB messages (MB/s)", medians(this::bulkUp, p, r), "%.0f");
-            row("bulk downstream, 1 MB messages (MB/s)", medians(this::bulkDown, p, r), "%.0f");
+            out.printf("%-52s %14s %14s%n", "metric", "proxy v1->v2", "plain relay");
+            bulkRows("upstream", this::bulkUp, p, r);
+            bulkRows("downstream", this::bulkDown, p, r);
             row("small messages, 100 B (msg/s)", medians(this::smallRate, p, r), "%.0f");
             double[][] latency = pingLatency(p, r);
             row("ping round trip p50 (us)", new double[] {latency[0][0], latency[1][0]}, "%.1f");
             row("ping round trip p99 (us)", new double[] {latency[0][1], latency[1][1]}, "%.1f");
-            out.printf("%-44s %14s%n", "added ping latency p50 / p99 (us)", String.format("%.1f / %.1f",
+            out.printf("%-52s %14s%n", "added ping latency p50 / p99 (us)", String.format("%.1f / %.1f",
                     latency[0][0] - latency[1][0], latency[0][1] - latency[1][1]));
             row("handshakes/s (connect+BIP324+VERSION)", medians(this::handshakeRate, p, r), "%.0f");
             idleMemory(v2Peer.address(), net, backend);
@@ -106,7 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Target(InetSocketAddress connect, InetSocketAddress peer, Network network) {
+    /** @param threadPrefix names of the threads that do this target's relaying, for their CPU time */
+    private record Target(InetSocketAddress connect, InetSocketAddress peer, Network network, String threadPrefix) {
         BenchClient open() throws IOException {
             return open(256 * 1024);
         }
@@ -119,7 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void row(String name, double[] proxyAndBaseline, String fmt) {
-        out.printf("%-44s %14s %14s%n", name, String.format(fmt, proxyAndBaseline[0]),
+        out.printf("%-52s %14s %14s%n", name, String.format(fmt, proxyAndBaseline[0]),
                 String.format(fmt, proxyAndBaseline[1]));
     }
 
@@ -148,39 +149,87 @@ public final class BenchCommand implements Callable<Integer> {
                 c.write(repeatFrames(c, "inv", 100, 20_000));
                 c.send("ping", new byte[8]);
                 c.expect("pong");
-                bulkDown(c, 20);
+                bulkDown(t, c, 50);
             }
+            bulkUp(t, 50);
         }
     }
 
-    private double bulkUp(Target t) throws Exception {
+    /** One bulk run: its rate, and the CPU its relaying threads spent per MB moved. */
+    private record Bulk(double mbPerSecond, double cpuMsPerMb) {
+    }
+
+    /** One bulk measurement of one target. */
+    private interface BulkMeasurement {
+        Bulk run(Target t) throws Exception;
+    }
+
+    /**
+     * Rate rows plus the relaying threads' CPU per MB (user + system, from the JVM's thread clocks):
+     * the part of the figure that does not depend on what else shares the cores.
+     */
+    private void bulkRows(String direction, BulkMeasurement m, Target proxy, Target relay) throws Exception {
+        Bulk[] a = new Bulk[rounds];
+        Bulk[] b = new Bulk[rounds];
+        for (int i = 0; i < rounds; i++) {
+            a[i] = m.run(proxy);
+            b[i] = m.run(relay);
+        }
+        row("bulk " + direction + ", 1 MB messages (MB/s)",
+                new double[] {median(a, Bulk::mbPerSecond), median(b, Bulk::mbPerSecond)}, "%.0f");
+        double[] cpu = {median(a, Bulk::cpuMsPerMb), median(b, Bulk::cpuMsPerMb)};
+        row("bulk " + direction + ", CPU of relaying threads per MB (ms)", cpu, "%.2f");
+        row("bulk " + direction + ", MB/s on one dedicated core", new double[] {1000 / cpu[0], 1000 / cpu[1]}, "%.0f");
+    }
+
+    private double median(Bulk[] runs, java.util.function.ToDoubleFunction<Bulk> f) {
+        double[] v = Arrays.stream(runs).mapToDouble(f).sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    private Bulk bulkUp(Target t) throws Exception {
+        return bulkUp(t, bulkMessages);
+    }
+
+    private Bulk bulkUp(Target t, int count) throws Exception {
         try (BenchClient c = t.open()) {
-            byte[] block = new byte[MB];
-            byte[] frame = c.frame("block", block);
+            ByteBuffer frame = c.directFrame("block", new byte[MB]);
+            long cpu = ThreadCpu.nanos(t.threadPrefix());
             long start = System.nanoTime();
-            for (int i = 0; i < bulkMessages; i++) {
-                c.write(frame);
+            for (int i = 0; i < count; i++) {
+                c.write(frame.clear());
             }
             c.send("ping", new byte[8]);
             c.expect("pong"); // in order: every block was delivered before the pong
-            return mbPerSecond((long) bulkMessages * MB, System.nanoTime() - start);
+            return bulk(count, System.nanoTime() - start, ThreadCpu.nanos(t.threadPrefix()) - cpu);
         }
     }
 
-    private double bulkDown(Target t) throws Exception {
+    private Bulk bulkDown(Target t) throws Exception {
         try (BenchClient c = t.open()) {
-            return bulkDown(c, bulkMessages);
+            return bulkDown(t, c, bulkMessages);
         }
     }
 
-    private double bulkDown(BenchClient c, int count) throws Exception {
+    /**
+     * The peer answers with {@code count} blocks of zeros; each must arrive as exactly the v1 frame
+     * expected (compared byte for byte, which also checks the proxy's checksums).
+     */
+    private Bulk bulkDown(Target t, BenchClient c, int count) throws Exception {
         byte[] req = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(count).putInt(MB).array();
+        byte[] expected = c.frame("block", new byte[MB]);
+        long cpu = ThreadCpu.nanos(t.threadPrefix());
         long start = System.nanoTime();
         c.send(BenchPeer.BULK_REQUEST, req);
         for (int i = 0; i < count; i++) {
-            c.expect("block");
+            c.expectExactly(expected);
         }
-        return mbPerSecond((long) count * MB, System.nanoTime() - start);
+        return bulk(count, System.nanoTime() - start, ThreadCpu.nanos(t.threadPrefix()) - cpu);
+    }
+
+    private static Bulk bulk(int messages, long nanos, long cpuNanos) {
+        long bytes = (long) messages * MB;
+        return new Bulk(mbPerSecond(bytes, nanos), cpuNanos / 1e6 / (bytes / 1e6));
     }
 
     private double smallRate(Target t) throws Exception {
@@ -246,15 +295,16 @@ public final class BenchCommand implements Callable<Integer> {
         int most = idle.stream().max(Integer::compare).orElse(0);
         List<BenchClient> open = new ArrayList<>();
         try (ProxyProcess proxy = ProxyProcess.start(backend, proxyHeap, most + 100)) {
-            Target t = new Target(proxy.address(), peer, net);
+            // Its CPU is not measured: the proxy runs in another JVM.
+            Target t = new Target(proxy.address(), peer, net, ProxyServer.LOOP_THREAD_PREFIX);
             double base = proxy.rssMb();
-            out.printf("%-44s %14.0f   (separate JVM, -Xmx%s)%n", "proxy RSS, no connections (MB)", base, proxyHeap);
+            out.printf("%-52s %14.0f   (separate JVM, -Xmx%s)%n", "proxy RSS, no connections (MB)", base, proxyHeap);
             for (int wanted : idle) {
                 // Each process holds two descriptors per connection: here client and peer, there both proxy sockets.
                 long fits = (limit - 300) / 2 / 100 * 100;
                 int target = (int) Math.min(wanted, fits);
                 if (target < wanted) {
-                    out.printf("%-44s %14s%n", "proxy RSS with " + wanted + " idle connections",
+                    out.printf("%-52s %14s%n", "proxy RSS with " + wanted + " idle connections",
                             "needs " + (2L * wanted + 300) + " fds, limit " + limit + " (as root: ulimit -n 65536);"
                                     + " measuring " + target + " instead");
                 }
@@ -265,10 +315,10 @@ public final class BenchCommand implements Callable<Integer> {
                     open.add(t.open(1024));
                 }
                 double rss = proxy.rssMb();
-                out.printf("%-44s %14.0f   (%.1f KB per connection)%n",
+                out.printf("%-52s %14.0f   (%.1f KB per connection)%n",
                         "proxy RSS with " + target + " idle connections (MB)", rss, (rss - base) * 1024 / target);
                 if (target < wanted) {
-                    out.printf("%-44s %14.0f   (linear extrapolation, not measured)%n",
+                    out.printf("%-52s %14.0f   (linear extrapolation, not measured)%n",
                             "proxy RSS with " + wanted + " idle connections (MB)", base + (rss - base) * wanted / target);
                 }
             }

@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.v1.Network;
@@ -19,6 +20,7 @@ import org.bip324proxy.v1.V1Message;
 import org.bip324proxy.v1.V1Protocol;
 import org.bip324proxy.v1.V1ProtocolException;
 import org.bip324proxy.v2.MessageTypes;
+import org.bip324proxy.v2.PacketCipher;
 import org.bip324proxy.v2.V2Packet;
 import org.bip324proxy.v2.V2ProtocolException;
 import org.bip324proxy.v2.V2Transport;
@@ -116,7 +118,13 @@ final class BenchPeer implements AutoCloseable {
         final V1FrameEncoder v1Encoder = new V1FrameEncoder(network);
         /** Blocks still to send for a bulk request, made one at a time as the socket drains. */
         int blocksPending;
-        byte[] block;
+        /** Block payload size of the current bulk request. */
+        int blockSize;
+        /**
+         * v2: the array each block packet is encrypted in, in place (reused: a block is made only once
+         * the previous one is fully written). v1: the block's frame, the same every time.
+         */
+        byte[] blockBuffer;
 
         PeerConnection(SocketChannel channel) {
             this.channel = channel;
@@ -156,7 +164,9 @@ final class BenchPeer implements AutoCloseable {
                 case BULK_REQUEST -> {
                     ByteBuffer req = ByteBuffer.wrap(a, off, len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                     blocksPending = req.getInt();
-                    block = new byte[req.getInt()];
+                    blockSize = req.getInt();
+                    blockBuffer = v2 ? new byte[PacketCipher.EXPANSION + MessageTypes.LONG_FORM_LEN + blockSize]
+                            : v1Encoder.frame("block", new byte[blockSize]);
                 }
                 default -> { }
             }
@@ -174,6 +184,18 @@ final class BenchPeer implements AutoCloseable {
             }
         }
 
+        /** The next block of zeros, framed (v1) or encrypted (v2) for sending. */
+        ByteBuffer nextBlock() {
+            if (!v2) {
+                return ByteBuffer.wrap(blockBuffer);
+            }
+            int payloadOff = blockBuffer.length - PacketCipher.TAG_LEN - blockSize;
+            Arrays.fill(blockBuffer, payloadOff, payloadOff + blockSize, (byte) 0); // ciphertext of the last one
+            int typeOff = MessageTypes.writeBefore("block", blockBuffer, payloadOff);
+            int packetOff = transport.encryptInPlace(blockBuffer, typeOff, payloadOff + blockSize - typeOff, false);
+            return ByteBuffer.wrap(blockBuffer, packetOff, blockBuffer.length - packetOff);
+        }
+
         boolean hasOutput() {
             return !out.isEmpty() || blocksPending > 0;
         }
@@ -187,7 +209,7 @@ final class BenchPeer implements AutoCloseable {
             while (hasOutput()) {
                 if (out.isEmpty()) {
                     blocksPending--;
-                    send("block", block, 0, block.length);
+                    out.add(nextBlock());
                 }
                 ByteBuffer b = out.peekFirst();
                 channel.write(b);

@@ -13,6 +13,9 @@ import java.net.Socket;
  * proxy's figures can be read against the cost of merely being in the path.
  */
 final class PlainRelay implements AutoCloseable {
+    /** Name of every thread that copies bytes. */
+    static final String PUMP_THREAD_PREFIX = "plain-relay-pump";
+
     private final ServerSocket server;
     private final InetSocketAddress target;
 
@@ -61,7 +64,7 @@ final class PlainRelay implements AutoCloseable {
                     // both closing
                 }
             }
-        }, "plain-relay-pump");
+        }, PUMP_THREAD_PREFIX);
         t.setDaemon(true);
         t.start();
     }

@@ -37,6 +37,8 @@ import org.bip324proxy.relay.SessionSettings;
  * The first loop also accepts; accepted sockets are spread over the loops round-robin.
  */
 public final class ProxyServer implements AutoCloseable {
+    /** Event-loop threads are named this plus their index. */
+    public static final String LOOP_THREAD_PREFIX = "bip324-loop-";
     private static final int BACKLOG = 1024;
     private static final long ACCEPT_PAUSE_NANOS = 200_000_000L;
 
@@ -85,7 +87,7 @@ public final class ProxyServer implements AutoCloseable {
             throw e;
         }
         for (int i = 0; i < config.threads(); i++) {
-            EventLoop loop = new EventLoop("bip324-loop-" + i);
+            EventLoop loop = new EventLoop(LOOP_THREAD_PREFIX + i);
             LoopConnections connections = new LoopConnections();
             loop.onTick(now -> connections.live().forEach(c -> c.onTick(now)));
             loops.add(loop);

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * they are recorded in docs/performance.md).
  */
 class BenchCommandIT {
-    private static final List<String> BOTH_COLUMNS = List.of("bulk upstream", "bulk downstream", "small messages",
+    private static final List<String> BOTH_COLUMNS = List.of("bulk upstream, 1 MB", "bulk downstream, 1 MB",
+            "bulk upstream, CPU of relaying threads per MB", "bulk downstream, CPU of relaying threads per MB",
+            "bulk upstream, MB/s on one dedicated core", "bulk downstream, MB/s on one dedicated core", "small messages",
             "ping round trip p50", "ping round trip p99", "handshakes/s");
 
     @Test
