@@ -107,7 +107,7 @@ public final class Main implements Callable<Integer> {
             description = "Event-loop threads. Default: the number of CPUs.")
     Integer threads;
 
-    @Option(names = "--buffer-limit", paramLabel = "BYTES", defaultValue = "1048576",
+    @Option(names = "--buffer-limit", paramLabel = "BYTES", defaultValue = "" + EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK,
             description = "Bytes queued towards one socket above which the other side is no longer read "
                     + "(backpressure; one message may exceed it). Default: ${DEFAULT-VALUE}.")
     int bufferLimit;

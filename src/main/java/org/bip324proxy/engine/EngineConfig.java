@@ -10,7 +10,7 @@ import java.util.List;
  * @param listen addresses to accept client connections on
  * @param tproxy listen with IP_TRANSPARENT and take destinations from the accepted socket's local
  *     address (router TPROXY mode)
- * @param threads event-loop threads
+ * @param threads event-loop threads (and as many checksum workers)
  * @param maxConnections concurrent client connections; more are accepted and closed at once
  * @param firstMessageTimeout time for the client's first complete message
  * @param connectTimeout time to connect to the destination
@@ -30,6 +30,14 @@ public record EngineConfig(
         Duration idleTimeout,
         Duration closeFlushTimeout,
         int queueHighWatermark) {
+
+    /**
+     * Default {@link #queueHighWatermark}: 4 MiB, just above the largest v1 message (4,000,000
+     * bytes), so that while one block is being written (or hashed by a checksum worker) the next
+     * one can already be read. With less, a stream of blocks alternates between reading and
+     * writing instead of overlapping them.
+     */
+    public static final int DEFAULT_QUEUE_HIGH_WATERMARK = 4 << 20;
 
     public EngineConfig {
         listen = List.copyOf(listen);
