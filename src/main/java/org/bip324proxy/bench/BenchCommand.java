@@ -77,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
                 Optional.empty(), backend, a -> false, new SecureRandom());
         EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false,
                 Runtime.getRuntime().availableProcessors(), 100_000, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5), 1 << 20);
+                Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5), EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK);
         EventLog quiet = new EventLog(System.err, EventLog.Format.TEXT, EventLog.Level.ERROR);
         out.printf("bip324-proxy bench: Java %s, AEAD %s, %d CPUs, loopback%n", Runtime.version(), backend.cliName(),
                 Runtime.getRuntime().availableProcessors());
@@ -87,8 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
                 PlainRelay relay = new PlainRelay(v1Peer.address())) {
             proxy.start();
             InetSocketAddress proxyAddr = proxy.boundAddresses().get(0);
-            Target p = new Target(proxyAddr, v2Peer.address(), net, ProxyServer.LOOP_THREAD_PREFIX);
-            Target r = new Target(relay.address(), v1Peer.address(), net, PlainRelay.PUMP_THREAD_PREFIX);
+            Target p = new Target(proxyAddr, v2Peer.address(), net,
+                    List.of(ProxyServer.LOOP_THREAD_PREFIX, ProxyServer.CHECKSUM_THREAD_PREFIX));
+            Target r = new Target(relay.address(), v1Peer.address(), net, List.of(PlainRelay.PUMP_THREAD_PREFIX));
             warmUp(p);
             warmUp(r);
             out.printf("%-52s %14s %14s%n", "metric", "proxy v1->v2", "plain relay");
@@ -106,8 +107,8 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** @param threadPrefix names of the threads that do this target's relaying, for their CPU time */
-    private record Target(InetSocketAddress connect, InetSocketAddress peer, Network network, String threadPrefix) {
+    /** @param threadPrefixes names of the threads that do this target's relaying, for their CPU time */
+    private record Target(InetSocketAddress connect, InetSocketAddress peer, Network network, List<String> threadPrefixes) {
         BenchClient open() throws IOException {
             return open(256 * 1024);
         }
@@ -194,14 +195,14 @@ public final class BenchCommand implements Callable<Integer> {
     private Bulk bulkUp(Target t, int count) throws Exception {
         try (BenchClient c = t.open()) {
             ByteBuffer frame = c.directFrame("block", new byte[MB]);
-            long cpu = ThreadCpu.nanos(t.threadPrefix());
+            long cpu = ThreadCpu.nanos(t.threadPrefixes());
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 c.write(frame.clear());
             }
             c.send("ping", new byte[8]);
             c.expect("pong"); // in order: every block was delivered before the pong
-            return bulk(count, System.nanoTime() - start, ThreadCpu.nanos(t.threadPrefix()) - cpu);
+            return bulk(count, System.nanoTime() - start, ThreadCpu.nanos(t.threadPrefixes()) - cpu);
         }
     }
 
@@ -218,13 +219,13 @@ public final class BenchCommand implements Callable<Integer> {
     private Bulk bulkDown(Target t, BenchClient c, int count) throws Exception {
         byte[] req = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(count).putInt(MB).array();
         byte[] expected = c.frame("block", new byte[MB]);
-        long cpu = ThreadCpu.nanos(t.threadPrefix());
+        long cpu = ThreadCpu.nanos(t.threadPrefixes());
         long start = System.nanoTime();
         c.send(BenchPeer.BULK_REQUEST, req);
         for (int i = 0; i < count; i++) {
             c.expectExactly(expected);
         }
-        return bulk(count, System.nanoTime() - start, ThreadCpu.nanos(t.threadPrefix()) - cpu);
+        return bulk(count, System.nanoTime() - start, ThreadCpu.nanos(t.threadPrefixes()) - cpu);
     }
 
     private static Bulk bulk(int messages, long nanos, long cpuNanos) {
@@ -296,7 +297,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchClient> open = new ArrayList<>();
         try (ProxyProcess proxy = ProxyProcess.start(backend, proxyHeap, most + 100)) {
             // Its CPU is not measured: the proxy runs in another JVM.
-            Target t = new Target(proxy.address(), peer, net, ProxyServer.LOOP_THREAD_PREFIX);
+            Target t = new Target(proxy.address(), peer, net, List.of());
             double base = proxy.rssMb();
             out.printf("%-52s %14.0f   (separate JVM, -Xmx%s)%n", "proxy RSS, no connections (MB)", base, proxyHeap);
             for (int wanted : idle) {

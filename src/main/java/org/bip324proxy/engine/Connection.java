@@ -12,6 +12,7 @@ import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.SessionActions;
+import org.bip324proxy.v1.DeferredChecksum;
 
 /**
  * The engine side of one client connection: two sockets, two outbound queues, timers, and the
@@ -78,6 +79,26 @@ final class Connection implements SessionActions {
     @Override
     public void sendToPeer(ByteBuffer bytes) {
         toPeer.add(bytes);
+    }
+
+    @Override
+    public void sendToClientAfter(ByteBuffer bytes, DeferredChecksum checksum) {
+        toClient.addHeld(bytes);
+        // Writing a checksum cannot fail.
+        server.checksumWorkers().submit(checksum, noFailure -> loop.execute(() -> event(() -> toClient.release(bytes))));
+    }
+
+    @Override
+    public void sendToPeerAfter(ByteBuffer bytes, DeferredChecksum check) {
+        toPeer.addHeld(bytes);
+        server.checksumWorkers().submit(check, failure -> loop.execute(() -> event(() -> {
+            if (failure == null) {
+                toPeer.release(bytes);
+            } else {
+                toPeer.dropFrom(bytes);
+                session.onClientChecksumFailed(failure);
+            }
+        })));
     }
 
     @Override
@@ -260,7 +281,7 @@ final class Connection implements SessionActions {
 
     private void flushToClient() {
         try {
-            if (!toClient.isEmpty() && client.isOpen()) {
+            if (toClient.canWrite() && client.isOpen()) {
                 write(false);
             }
             if (shutdownClientPending && toClient.isEmpty()) {
@@ -277,7 +298,7 @@ final class Connection implements SessionActions {
             return;
         }
         try {
-            if (!toPeer.isEmpty() && peer.isOpen()) {
+            if (toPeer.canWrite() && peer.isOpen()) {
                 write(true);
             }
             if (shutdownPeerPending && toPeer.isEmpty()) {
@@ -315,7 +336,7 @@ final class Connection implements SessionActions {
         if (readable && session.wantsClientBytes() && toPeer.bytes() < config.queueHighWatermark()) {
             clientOps |= SelectionKey.OP_READ;
         }
-        if (!toClient.isEmpty()) {
+        if (toClient.canWrite()) {
             clientOps |= SelectionKey.OP_WRITE;
         }
         if (clientKey.isValid()) {
@@ -330,7 +351,7 @@ final class Connection implements SessionActions {
                 if (readable && session.wantsPeerBytes() && toClient.bytes() < config.queueHighWatermark()) {
                     peerOps |= SelectionKey.OP_READ;
                 }
-                if (!toPeer.isEmpty()) {
+                if (toPeer.canWrite()) {
                     peerOps |= SelectionKey.OP_WRITE;
                 }
             }

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 
 /**
  * Bytes waiting to be written to one socket. Writes are gathered (many small messages per
  * syscall) but capped per call, so a 4 MB message never needs a 4 MB temporary direct buffer.
+ * A buffer added with {@link #addHeld} is not written (nor anything after it) until it is
+ * {@link #release released}: its checksum is still being computed on another thread.
  */
 final class OutboundQueue {
     /** Most bytes handed to one write call. */
@@ -15,6 +18,11 @@ final class OutboundQueue {
     private static final int MAX_BUFFERS_PER_WRITE = 64;
 
     private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
+    /**
+     * Buffers in {@link #buffers} that may not be written yet, compared by identity; few at a time,
+     * and no memory while empty (an idle connection has two queues).
+     */
+    private final ArrayList<ByteBuffer> held = new ArrayList<>(0);
     private final ByteBuffer[] batch = new ByteBuffer[MAX_BUFFERS_PER_WRITE];
     private long bytes;
 
@@ -23,6 +31,51 @@ final class OutboundQueue {
             buffers.add(b);
             bytes += b.remaining();
         }
+    }
+
+    /** Queues {@code b} but writes nothing from it on until {@link #release(ByteBuffer)}. */
+    void addHeld(ByteBuffer b) {
+        add(b);
+        if (b.hasRemaining()) {
+            held.add(b);
+        }
+    }
+
+    /** {@code b} may be written now; no effect if it is no longer queued. */
+    void release(ByteBuffer b) {
+        int i = heldIndex(b);
+        if (i >= 0) {
+            held.remove(i);
+        }
+    }
+
+    private int heldIndex(ByteBuffer b) {
+        for (int i = 0; i < held.size(); i++) {
+            if (held.get(i) == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Drops {@code b} and everything queued after it; no effect if it is no longer queued. */
+    void dropFrom(ByteBuffer b) {
+        if (heldIndex(b) < 0) {
+            return;
+        }
+        while (!buffers.isEmpty()) {
+            ByteBuffer last = buffers.pollLast();
+            bytes -= last.remaining();
+            release(last);
+            if (last == b) {
+                return;
+            }
+        }
+    }
+
+    /** Whether {@link #writeTo} has something it may write now. */
+    boolean canWrite() {
+        return !buffers.isEmpty() && (held.isEmpty() || heldIndex(buffers.peekFirst()) < 0);
     }
 
     long bytes() {
@@ -35,6 +88,7 @@ final class OutboundQueue {
 
     void clear() {
         buffers.clear();
+        held.clear();
         bytes = 0;
     }
 
@@ -51,7 +105,7 @@ final class OutboundQueue {
             ByteBuffer capped = null;
             ByteBuffer cappedSource = null;
             for (ByteBuffer b : buffers) {
-                if (n == MAX_BUFFERS_PER_WRITE || planned >= MAX_BYTES_PER_WRITE) {
+                if (n == MAX_BUFFERS_PER_WRITE || planned >= MAX_BYTES_PER_WRITE || (!held.isEmpty() && heldIndex(b) >= 0)) {
                     break;
                 }
                 int room = MAX_BYTES_PER_WRITE - planned;
@@ -65,6 +119,9 @@ final class OutboundQueue {
                 }
                 batch[n++] = b;
                 planned += b.remaining();
+            }
+            if (n == 0) {
+                break; // the next buffer is held
             }
             long written = channel.write(batch, 0, n);
             if (capped != null) {

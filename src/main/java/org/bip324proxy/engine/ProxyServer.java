@@ -39,6 +39,8 @@ import org.bip324proxy.relay.SessionSettings;
 public final class ProxyServer implements AutoCloseable {
     /** Event-loop threads are named this plus their index. */
     public static final String LOOP_THREAD_PREFIX = "bip324-loop-";
+    /** Checksum worker threads ({@link ChecksumWorkers}) are named this plus their index. */
+    public static final String CHECKSUM_THREAD_PREFIX = "bip324-checksum-";
     private static final int BACKLOG = 1024;
     private static final long ACCEPT_PAUSE_NANOS = 200_000_000L;
 
@@ -59,6 +61,7 @@ public final class ProxyServer implements AutoCloseable {
     private long acceptPausedUntil;
     private boolean acceptPaused;
     private final List<SelectionKey> acceptKeys = new ArrayList<>();
+    private ChecksumWorkers checksumWorkers;
 
     /**
      * @param settings session settings; its own-address predicate is combined with the bound
@@ -86,6 +89,7 @@ public final class ProxyServer implements AutoCloseable {
             closeListeners();
             throw e;
         }
+        checksumWorkers = new ChecksumWorkers(config.threads(), CHECKSUM_THREAD_PREFIX);
         for (int i = 0; i < config.threads(); i++) {
             EventLoop loop = new EventLoop(LOOP_THREAD_PREFIX + i);
             LoopConnections connections = new LoopConnections();
@@ -345,6 +349,10 @@ public final class ProxyServer implements AutoCloseable {
         return peakQueuedBytes.get();
     }
 
+    ChecksumWorkers checksumWorkers() {
+        return checksumWorkers;
+    }
+
     EngineConfig config() {
         return config;
     }
@@ -372,6 +380,9 @@ public final class ProxyServer implements AutoCloseable {
     public void close() {
         closeListeners();
         loops.forEach(EventLoop::shutdown);
+        if (checksumWorkers != null) {
+            checksumWorkers.close(); // a job still submitted runs on its loop instead
+        }
         for (EventLoop loop : loops) {
             try {
                 loop.join();

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.bip324proxy.v1.DeferredChecksum;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameDecoder;
 import org.bip324proxy.v1.V1FrameEncoder;
@@ -48,6 +49,13 @@ public final class ProxySession {
 
     /** What is spoken to the peer. */
     public enum Transport { V2, PASSTHROUGH, V1_FALLBACK }
+
+    /**
+     * Payloads this large (blocks, mostly) are hashed for their v1 checksum off the event loop:
+     * SHA-256 is the proxy's largest per-byte cost, and the engine can run it on another core
+     * while the loop keeps moving bytes.
+     */
+    public static final int DEFER_CHECKSUMS_FROM = 64 * 1024;
 
     private static final byte[] VERSION_COMMAND = Arrays.copyOf(
             VersionMessage.COMMAND.getBytes(java.nio.charset.StandardCharsets.US_ASCII), V1Protocol.COMMAND_SIZE);
@@ -124,7 +132,7 @@ public final class ProxySession {
                 v2 = V2Transport.create(V2Transport.Role.INITIATOR, network.magic(), settings.rng(),
                         settings.aeadBackend(), V2ToV1.RECEIVE_HEADROOM);
                 toPeer = new V1ToV2(v2);
-                toClient = new V2ToV1(new V1FrameEncoder(network));
+                toClient = new V2ToV1(new V1FrameEncoder(network), DEFER_CHECKSUMS_FROM);
                 phase = Phase.HANDSHAKE;
                 flushHandshakeOutput();
             }
@@ -168,7 +176,13 @@ public final class ProxySession {
                 ByteBuffer frame = toClient.translate(packet);
                 if (frame != null) {
                     stats.v2MessageToClient(toClient.lastCommand(), frame.remaining(), PacketCipher.EXPANSION + packet.length());
-                    sendToClient(frame);
+                    DeferredChecksum checksum = toClient.pendingChecksum();
+                    stats.clientBytesOut += frame.remaining();
+                    if (checksum != null) {
+                        actions.sendToClientAfter(frame, checksum);
+                    } else {
+                        actions.sendToClient(frame);
+                    }
                 }
             }
             stats.decoysReceived = v2.decoysReceived();
@@ -183,6 +197,14 @@ public final class ProxySession {
         } catch (V2ToV1.OversizedPayloadException e) {
             close(e.getMessage());
         }
+    }
+
+    /**
+     * A client message whose checksum was left to the engine ({@link SessionActions#sendToPeerAfter})
+     * failed it; the engine has already dropped it and everything after it.
+     */
+    public void onClientChecksumFailed(String why) {
+        close("bad v1 data from client: " + why);
     }
 
     /** The client closed its sending side (EOF). */
@@ -370,6 +392,7 @@ public final class ProxySession {
             versionSent = true;
             stats.sessionId = HexFormat.of().formatHex(v2.sessionId());
             clientDecoder = new V1FrameDecoder(network, V1ToV2.HEADROOM, V1ToV2.TAILROOM);
+            clientDecoder.deferChecksumsFrom(DEFER_CHECKSUMS_FROM);
             byte[] payload = versionPayloadToSend;
             byte[] framed = new byte[V1ToV2.HEADROOM + payload.length + V1ToV2.TAILROOM];
             System.arraycopy(payload, 0, framed, V1ToV2.HEADROOM, payload.length);
@@ -396,7 +419,13 @@ public final class ProxySession {
         int v1Bytes = V1Protocol.HEADER_SIZE + m.length();
         ByteBuffer packet = toPeer.translate(m);
         stats.v2MessageToPeer(command, v1Bytes, packet.remaining());
-        sendToPeer(packet);
+        Optional<DeferredChecksum> check = m.unverifiedChecksum();
+        if (check.isPresent()) {
+            stats.peerBytesOut += packet.remaining();
+            actions.sendToPeerAfter(packet, check.get());
+        } else {
+            sendToPeer(packet);
+        }
     }
 
     private void forwardRaw(ByteBuffer in, boolean fromClient) {

@@ -1,6 +1,7 @@
 package org.bip324proxy.relay;
 
 import java.nio.ByteBuffer;
+import org.bip324proxy.v1.DeferredChecksum;
 import org.bip324proxy.v1.V1FrameEncoder;
 import org.bip324proxy.v1.V1Protocol;
 import org.bip324proxy.v2.MessageTypes;
@@ -21,12 +22,24 @@ public final class V2ToV1 {
     public static final int RECEIVE_HEADROOM = V1Protocol.HEADER_SIZE - PacketCipher.HEADER_LEN - 1;
 
     private final V1FrameEncoder encoder;
+    private final int deferChecksumsFrom;
+    private DeferredChecksum pendingChecksum;
     private long unknownShortIds;
     private long malformedTypes;
     private String lastCommand;
 
+    /** Hashes every payload at once. */
     public V2ToV1(V1FrameEncoder encoder) {
+        this(encoder, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Leaves the checksum of payloads of at least {@code deferChecksumsFrom} bytes to a
+     * {@link #pendingChecksum()} job, so it can be computed off the event loop.
+     */
+    public V2ToV1(V1FrameEncoder encoder, int deferChecksumsFrom) {
         this.encoder = encoder;
+        this.deferChecksumsFrom = deferChecksumsFrom;
     }
 
     /**
@@ -36,6 +49,7 @@ public final class V2ToV1 {
      * @throws OversizedPayloadException if the payload exceeds what a v1 peer accepts
      */
     public ByteBuffer translate(V2Packet packet) throws OversizedPayloadException {
+        pendingChecksum = null;
         byte[] buf = packet.array();
         int contentsEnd = packet.offset() + packet.length();
         if (packet.length() == 0) {
@@ -65,9 +79,21 @@ public final class V2ToV1 {
             throw new OversizedPayloadException(command, payloadLen);
         }
         int headerOff = payloadOff - V1Protocol.HEADER_SIZE;
-        encoder.writeHeader(command, buf, payloadOff, payloadLen, buf, headerOff);
+        if (payloadLen >= deferChecksumsFrom) {
+            pendingChecksum = encoder.writeHeaderDeferringChecksum(command, buf, payloadOff, payloadLen, buf, headerOff);
+        } else {
+            encoder.writeHeader(command, buf, payloadOff, payloadLen, buf, headerOff);
+        }
         lastCommand = command;
         return ByteBuffer.wrap(buf, headerOff, V1Protocol.HEADER_SIZE + payloadLen);
+    }
+
+    /**
+     * The job that completes the checksum of the frame {@link #translate} returned last, or null if
+     * that frame is complete. The frame must not be sent before the job has run.
+     */
+    public DeferredChecksum pendingChecksum() {
+        return pendingChecksum;
     }
 
     /** The command of the frame {@link #translate} returned last. */

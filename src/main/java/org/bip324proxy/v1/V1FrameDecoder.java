@@ -57,6 +57,10 @@ public final class V1FrameDecoder {
     private int capacity;
 
     private boolean dead;
+    /** Payloads of at least this many bytes are not hashed here (see {@link #deferChecksumsFrom}). */
+    private int deferFrom = Integer.MAX_VALUE;
+    /** Whether the current payload's checksum is left to a {@link DeferredChecksum}. */
+    private boolean deferring;
 
     /**
      * A decoder that requires every message to carry {@code network}'s magic.
@@ -116,6 +120,23 @@ public final class V1FrameDecoder {
         return tailroom;
     }
 
+    /**
+     * From now on, payloads of at least {@code minLength} bytes are not hashed by this decoder: such
+     * a message comes with an {@link V1Message#unverifiedChecksum()} that must run, and pass, before
+     * the message is acted on. Lets an event loop hand the hashing of large blocks to another thread.
+     */
+    public void deferChecksumsFrom(int minLength) {
+        if (minLength < 1) {
+            throw new IllegalArgumentException("minLength must be positive, got " + minLength);
+        }
+        deferFrom = minLength;
+    }
+
+    static V1ProtocolException badChecksum(String command, int length, int expected, int computed) {
+        return new V1ProtocolException(Reason.BAD_CHECKSUM, "\"" + command + "\" (" + length
+                + " payload bytes): header says " + Network.hex8(expected) + ", computed " + Network.hex8(computed));
+    }
+
     /** True once an error was thrown; the decoder can no longer be used. */
     public boolean isDead() {
         return dead;
@@ -160,7 +181,9 @@ public final class V1FrameDecoder {
                 ensureCapacity(payloadFill + n);
                 int at = headroom + payloadFill;
                 in.get(buffer, at, n);
-                hash.update(buffer, at, n);
+                if (!deferring) {
+                    hash.update(buffer, at, n);
+                }
                 payloadFill += n;
             }
             if (payloadFill < payloadLength) {
@@ -201,6 +224,7 @@ public final class V1FrameDecoder {
         payloadLength = (int) length;
         payloadFill = 0;
         expectedChecksum = Network.packAt(header, CHECKSUM_OFFSET);
+        deferring = payloadLength >= deferFrom;
         hash.reset();
         allocate(Math.min(payloadLength, INITIAL_PAYLOAD_ALLOCATION));
     }
@@ -223,13 +247,17 @@ public final class V1FrameDecoder {
     }
 
     private V1Message finishPayload() throws V1ProtocolException {
-        int computed = hash.finishChecksum();
-        if (computed != expectedChecksum) {
-            throw new V1ProtocolException(Reason.BAD_CHECKSUM, "\"" + command + "\" (" + payloadLength
-                    + " payload bytes): header says " + Network.hex8(expectedChecksum) + ", computed "
-                    + Network.hex8(computed));
+        V1Message message;
+        if (deferring) {
+            message = new V1Message(command, buffer, headroom, payloadLength,
+                    DeferredChecksum.verify(command, buffer, headroom, payloadLength, expectedChecksum));
+        } else {
+            int computed = hash.finishChecksum();
+            if (computed != expectedChecksum) {
+                throw badChecksum(command, payloadLength, expectedChecksum, computed);
+            }
+            message = new V1Message(command, buffer, headroom, payloadLength, null);
         }
-        V1Message message = new V1Message(command, buffer, headroom, payloadLength, true);
         command = null;
         buffer = null;
         capacity = 0;

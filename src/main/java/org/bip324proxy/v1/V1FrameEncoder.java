@@ -43,25 +43,43 @@ public final class V1FrameEncoder {
      * @return {@link V1Protocol#HEADER_SIZE}
      */
     public int writeHeader(String command, byte[] payload, int off, int len, byte[] dst, int dstOff) {
-        checkArguments(command, payload, off, len);
-        Objects.checkFromIndexSize(dstOff, HEADER_SIZE, dst.length);
-        if (dst == payload && dstOff < off + len && off < dstOff + HEADER_SIZE) {
-            throw new IllegalArgumentException("header range [" + dstOff + ", " + (dstOff + HEADER_SIZE)
-                    + ") overlaps the payload [" + off + ", " + (off + len) + ")");
-        }
+        writeHeaderFields(command, payload, off, len, dst, dstOff);
         int checksum = hash.checksum(payload, off, len);
-        network.writeMagic(dst, dstOff);
-        int c = dstOff + COMMAND_OFFSET;
-        for (int i = 0; i < COMMAND_SIZE; i++) {
-            dst[c + i] = i < command.length() ? (byte) command.charAt(i) : 0;
-        }
-        V1Protocol.writeLE32(dst, dstOff + LENGTH_OFFSET, len);
         int k = dstOff + CHECKSUM_OFFSET;
         dst[k] = (byte) (checksum >>> 24);
         dst[k + 1] = (byte) (checksum >>> 16);
         dst[k + 2] = (byte) (checksum >>> 8);
         dst[k + 3] = (byte) checksum;
         return HEADER_SIZE;
+    }
+
+    /**
+     * As {@link #writeHeader(String, byte[], int, int, byte[], int)}, but leaves the checksum field
+     * to the returned job, which may run on another thread; the header is incomplete until it has.
+     */
+    public DeferredChecksum writeHeaderDeferringChecksum(String command, byte[] payload, int off, int len, byte[] dst,
+            int dstOff) {
+        writeHeaderFields(command, payload, off, len, dst, dstOff);
+        if (dst != payload) {
+            throw new IllegalArgumentException("a deferred checksum is written into the payload's own array");
+        }
+        return DeferredChecksum.write(command, payload, off, len, dstOff + CHECKSUM_OFFSET);
+    }
+
+    /** Magic, command and length; checks the arguments. */
+    private void writeHeaderFields(String command, byte[] payload, int off, int len, byte[] dst, int dstOff) {
+        checkArguments(command, payload, off, len);
+        Objects.checkFromIndexSize(dstOff, HEADER_SIZE, dst.length);
+        if (dst == payload && dstOff < off + len && off < dstOff + HEADER_SIZE) {
+            throw new IllegalArgumentException("header range [" + dstOff + ", " + (dstOff + HEADER_SIZE)
+                    + ") overlaps the payload [" + off + ", " + (off + len) + ")");
+        }
+        network.writeMagic(dst, dstOff);
+        int c = dstOff + COMMAND_OFFSET;
+        for (int i = 0; i < COMMAND_SIZE; i++) {
+            dst[c + i] = i < command.length() ? (byte) command.charAt(i) : 0;
+        }
+        V1Protocol.writeLE32(dst, dstOff + LENGTH_OFFSET, len);
     }
 
     /** Puts the 24-byte header at {@code out}'s position, advancing it. */

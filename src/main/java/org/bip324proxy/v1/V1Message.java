@@ -3,6 +3,7 @@ package org.bip324proxy.v1;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One decoded v1 message: a command and a payload that lives in {@code array()[offset(),
@@ -21,6 +22,8 @@ public final class V1Message {
     private final byte[] array;
     private final int offset;
     private final int length;
+    /** Non-null if the decoder left the checksum unchecked. */
+    private final DeferredChecksum unverifiedChecksum;
 
     /**
      * Wraps an existing array; no copy is made. The command must be valid (1..12 printable ASCII).
@@ -32,15 +35,16 @@ public final class V1Message {
         this.array = array;
         this.offset = offset;
         this.length = length;
+        this.unverifiedChecksum = null;
     }
 
     /** For the decoder: command and bounds already validated. */
-    V1Message(String command, byte[] array, int offset, int length, boolean trusted) {
-        assert trusted;
+    V1Message(String command, byte[] array, int offset, int length, DeferredChecksum unverifiedChecksum) {
         this.command = command;
         this.array = array;
         this.offset = offset;
         this.length = length;
+        this.unverifiedChecksum = unverifiedChecksum;
     }
 
     /** A message holding a copy of {@code payload}, without spare room. Convenience for tests and callers outside the relay path. */
@@ -70,6 +74,14 @@ public final class V1Message {
     /** Payload length in bytes. */
     public int length() {
         return length;
+    }
+
+    /**
+     * The checksum check the decoder left for later ({@link V1FrameDecoder#deferChecksumsFrom}):
+     * until it has run and passed, the payload is unverified and must be kept unchanged.
+     */
+    public Optional<DeferredChecksum> unverifiedChecksum() {
+        return Optional.ofNullable(unverifiedChecksum);
     }
 
     /** Spare bytes before the payload. */

@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -48,6 +49,39 @@ class FailureIntegrationTest {
         byte[] frame = new V1FrameEncoder(Network.MAINNET).frame("inv", new byte[] {1, 2, 3});
         frame[20] ^= 1; // checksum
         assertCorruptInputCloses(frame, "BAD_CHECKSUM");
+    }
+
+    /**
+     * A large message's checksum is verified on a worker thread after the message was already
+     * encrypted: the proxy must still close, and send the peer neither that message nor the ping
+     * queued behind it (so no pong comes back), while a good large message before it gets through.
+     */
+    @Test
+    void badChecksumOnALargeMessageSendsNothingFromItOn() throws Exception {
+        V1FrameEncoder encoder = new V1FrameEncoder(Network.MAINNET);
+        byte[] good = new byte[ProxySession.DEFER_CHECKSUMS_FROM * 3];
+        new java.util.Random(5).nextBytes(good);
+        byte[] bad = encoder.frame("block", good);
+        bad[bad.length - 1] ^= 1; // payload no longer matches the checksum
+        byte[] badThenPing = java.util.Arrays.copyOf(bad, bad.length + 32);
+        System.arraycopy(encoder.frame("ping", new byte[8]), 0, badThenPing, bad.length, 32);
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(MAINNET));
+                ProxyHarness proxy = ProxyHarness.builder().start();
+                V1TestClient client = connectedClient(proxy)) {
+            startSession(client, peer, proxy);
+            client.send("block", good);
+            V1Message echoed = client.receive();
+            assertEquals("block", echoed.command(), proxy.log());
+            assertArrayEquals(good, echoed.copyPayload());
+            client.writeRaw(badThenPing);
+            List<String> after = new ArrayList<>();
+            for (V1Message m = client.receive(); m != null; m = client.receive()) {
+                after.add(m.command());
+            }
+            assertEquals(List.of(), after, "nothing may come back after the bad block; log:\n" + proxy.log());
+            assertReason(proxy.awaitClose(1), "bad v1 data from client: BAD_CHECKSUM");
+            assertTrue(proxy.awaitClose(1).contains(" msgs_to_client=2 "), "version and the good block only: " + proxy.log());
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.testsupport.DecoyFirstResponder;
 import org.bip324proxy.testsupport.EchoExchange;
 import org.bip324proxy.testsupport.ProxyHarness;
@@ -126,6 +127,24 @@ class V2RelayIntegrationTest {
             byte[] payload = new byte[1_000_000];
             rnd.nextBytes(payload);
             messages.add(V1Message.of("block", payload));
+        }
+        echo(V2EchoPeer.Options.of(Network.MAINNET.magic()), messages);
+    }
+
+    /**
+     * Payloads from ProxySession.DEFER_CHECKSUMS_FROM on are hashed on worker threads while the
+     * small ones around them are not: every message must still arrive in order, byte-exact.
+     */
+    @Test
+    void largeAndSmallMessagesInterleavedKeepTheirOrder() throws Exception {
+        Random rnd = new Random(4);
+        int threshold = ProxySession.DEFER_CHECKSUMS_FROM;
+        int[] sizes = {0, 8, threshold - 1, threshold, 300_000, 100, threshold + 1, 8};
+        List<V1Message> messages = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            byte[] payload = new byte[sizes[i % sizes.length]];
+            rnd.nextBytes(payload);
+            messages.add(V1Message.of(payload.length == 8 ? "ping" : "block", payload));
         }
         echo(V2EchoPeer.Options.of(Network.MAINNET.magic()), messages);
     }

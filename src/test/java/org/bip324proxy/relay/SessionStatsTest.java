@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import org.bip324proxy.v1.DeferredChecksum;
+import org.bip324proxy.v1.V1ProtocolException;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +43,26 @@ class SessionStatsTest {
         @Override
         public void sendToPeer(ByteBuffer bytes) {
             copy(bytes, toPeer);
+        }
+
+        @Override
+        public void sendToClientAfter(ByteBuffer bytes, DeferredChecksum checksum) {
+            run(checksum);
+            sendToClient(bytes);
+        }
+
+        @Override
+        public void sendToPeerAfter(ByteBuffer bytes, DeferredChecksum check) {
+            run(check);
+            sendToPeer(bytes);
+        }
+
+        private static void run(DeferredChecksum job) {
+            try {
+                job.run();
+            } catch (V1ProtocolException e) {
+                throw new AssertionError("these tests send only valid messages", e);
+            }
         }
 
         @Override

@@ -422,4 +422,61 @@ class V1FrameCodecTest {
         assertThrows(IllegalArgumentException.class, () -> new V1FrameDecoder(Network.MAINNET, -1));
         assertThrows(IllegalArgumentException.class, () -> new V1FrameDecoder(Network.MAINNET, 0, 100_000));
     }
+
+    // ---------------------------------------------------------------- deferred checksums
+
+    @Test
+    void largePayloadsComeWithAChecksumJobThatPassesForGoodData() throws Exception {
+        V1FrameDecoder d = new V1FrameDecoder(Network.MAINNET, HEADROOM);
+        d.deferChecksumsFrom(1000);
+        byte[] payload = random(7, 1000);
+        List<V1Message> ms = decodeAll(d, concat(mainnet.frame("block", payload), mainnet.frame("tx", random(8, 999))),
+                randomChunks(9, 300));
+        assertEquals(2, ms.size());
+        assertArrayEquals(payload, ms.get(0).copyPayload());
+        DeferredChecksum job = ms.get(0).unverifiedChecksum().orElseThrow();
+        assertEquals(1000, job.length());
+        job.run();
+        assertTrue(ms.get(1).unverifiedChecksum().isEmpty(), "999 bytes are checked at once");
+    }
+
+    @Test
+    void smallPayloadsAreStillCheckedByTheDecoder() throws Exception {
+        V1FrameDecoder d = new V1FrameDecoder(Network.MAINNET, 0);
+        d.deferChecksumsFrom(1000);
+        assertTrue(decodeOne(d, mainnet.frame("tx", random(8, 999))).unverifiedChecksum().isEmpty());
+        byte[] bad = mainnet.frame("tx", random(8, 999));
+        bad[20] ^= 1;
+        assertEquals(Reason.BAD_CHECKSUM, decodeError(d, bad).reason());
+    }
+
+    @Test
+    void aDeferredCheckFailsExactlyLikeTheDecoderWould() throws Exception {
+        byte[] frame = mainnet.frame("block", random(3, 5000));
+        frame[21] ^= 0x40;
+        V1ProtocolException inline = decodeError(new V1FrameDecoder(Network.MAINNET, 0), frame);
+        V1FrameDecoder d = new V1FrameDecoder(Network.MAINNET, 0);
+        d.deferChecksumsFrom(5000);
+        V1Message m = decodeOne(d, frame); // the decoder itself accepts it
+        V1ProtocolException deferred = assertThrows(V1ProtocolException.class, () -> m.unverifiedChecksum().orElseThrow().run());
+        assertEquals(Reason.BAD_CHECKSUM, deferred.reason());
+        assertEquals(inline.getMessage(), deferred.getMessage());
+    }
+
+    @Test
+    void aDeferredHeaderChecksumEqualsTheOneWrittenAtOnce() throws Exception {
+        byte[] payload = random(5, 70_000);
+        byte[] inPlace = new byte[24 + payload.length];
+        System.arraycopy(payload, 0, inPlace, 24, payload.length);
+        DeferredChecksum job = mainnet.writeHeaderDeferringChecksum("block", inPlace, 24, payload.length, inPlace, 0);
+        job.run();
+        assertArrayEquals(mainnet.frame("block", payload), inPlace);
+        assertThrows(IllegalArgumentException.class,
+                () -> mainnet.writeHeaderDeferringChecksum("block", payload, 0, 10, new byte[24], 0));
+    }
+
+    @Test
+    void deferringNeedsAPositiveSize() {
+        assertThrows(IllegalArgumentException.class, () -> new V1FrameDecoder(Network.MAINNET, 0).deferChecksumsFrom(0));
+    }
 }

@@ -1,0 +1,112 @@
+package org.bip324proxy.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The queue over a real loopback socket: held buffers keep their place and block what follows. */
+class OutboundQueueTest {
+    private ServerSocketChannel server;
+    private SocketChannel writer;
+    private SocketChannel reader;
+
+    @BeforeEach
+    void connect() throws IOException {
+        server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        writer = SocketChannel.open(server.getLocalAddress());
+        reader = server.accept();
+        writer.configureBlocking(false);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        writer.close();
+        reader.close();
+        server.close();
+    }
+
+    @Test
+    void aHeldBufferAndEverythingAfterItWaitForItsRelease() throws IOException {
+        OutboundQueue q = new OutboundQueue();
+        ByteBuffer held = bytes("b", 70_000);
+        q.add(bytes("a", 3));
+        q.addHeld(held);
+        q.add(bytes("c", 5));
+        assertEquals(3 + 70_000 + 5, q.bytes());
+        assertEquals(3, q.writeTo(writer));
+        assertFalse(q.canWrite(), "the head is held");
+        assertEquals(0, q.writeTo(writer));
+        assertEquals(70_005, q.bytes());
+
+        q.release(held);
+        assertTrue(q.canWrite());
+        long written = 0;
+        while (!q.isEmpty()) {
+            written += q.writeTo(writer);
+        }
+        assertEquals(70_005, written);
+        assertArrayEquals(concat(bytes("a", 3), bytes("b", 70_000), bytes("c", 5)), read(70_008));
+    }
+
+    @Test
+    void droppingAHeldBufferDropsWhatCameAfterItOnly() throws IOException {
+        OutboundQueue q = new OutboundQueue();
+        ByteBuffer held = bytes("b", 10);
+        q.add(bytes("a", 3));
+        q.addHeld(held);
+        q.add(bytes("c", 5));
+        q.dropFrom(held);
+        assertEquals(3, q.bytes());
+        assertEquals(3, q.writeTo(writer));
+        assertTrue(q.isEmpty());
+        q.dropFrom(held); // no longer queued: nothing happens
+        q.release(held);
+        assertTrue(q.isEmpty());
+        assertArrayEquals(bytes("a", 3).array(), read(3));
+    }
+
+    @Test
+    void clearForgetsHeldBuffers() {
+        OutboundQueue q = new OutboundQueue();
+        ByteBuffer held = bytes("b", 10);
+        q.addHeld(held);
+        q.clear();
+        q.add(bytes("a", 3));
+        assertTrue(q.canWrite());
+        q.dropFrom(held);
+        assertEquals(3, q.bytes());
+    }
+
+    private static ByteBuffer bytes(String fill, int n) {
+        return ByteBuffer.wrap(fill.repeat(n).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] concat(ByteBuffer... parts) {
+        ByteBuffer all = ByteBuffer.allocate(java.util.Arrays.stream(parts).mapToInt(ByteBuffer::remaining).sum());
+        for (ByteBuffer p : parts) {
+            all.put(p.duplicate());
+        }
+        return all.array();
+    }
+
+    private byte[] read(int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (reader.read(b) < 0) {
+                break;
+            }
+        }
+        return b.array();
+    }
+}
