@@ -166,8 +166,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Rate rows plus the relaying threads' CPU per MB (user + system, from the JVM's thread clocks):
-     * the part of the figure that does not depend on what else shares the cores.
+     * Rate rows plus the relaying threads' CPU per MB (user + system, from the JVM's thread clocks;
+     * for the proxy its event loops and checksum workers) and its inverse, MB per CPU-second: the
+     * part of the figures that does not depend on what else shares the cores.
      */
     private void bulkRows(String direction, BulkMeasurement m, Target proxy, Target relay) throws Exception {
         Bulk[] a = new Bulk[rounds];
@@ -180,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
                 new double[] {median(a, Bulk::mbPerSecond), median(b, Bulk::mbPerSecond)}, "%.0f");
         double[] cpu = {median(a, Bulk::cpuMsPerMb), median(b, Bulk::cpuMsPerMb)};
         row("bulk " + direction + ", CPU of relaying threads per MB (ms)", cpu, "%.2f");
-        row("bulk " + direction + ", MB/s on one dedicated core", new double[] {1000 / cpu[0], 1000 / cpu[1]}, "%.0f");
+        row("bulk " + direction + ", MB per CPU-second", new double[] {1000 / cpu[0], 1000 / cpu[1]}, "%.0f");
     }
 
     private double median(Bulk[] runs, java.util.function.ToDoubleFunction<Bulk> f) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class BenchCommandIT {
     private static final List<String> BOTH_COLUMNS = List.of("bulk upstream, 1 MB", "bulk downstream, 1 MB",
             "bulk upstream, CPU of relaying threads per MB", "bulk downstream, CPU of relaying threads per MB",
-            "bulk upstream, MB/s on one dedicated core", "bulk downstream, MB/s on one dedicated core", "small messages",
+            "bulk upstream, MB per CPU-second", "bulk downstream, MB per CPU-second", "small messages",
             "ping round trip p50", "ping round trip p99", "handshakes/s");
 
     @Test
