@@ -104,7 +104,8 @@ public final class Main implements Callable<Integer> {
     int maxConnections;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Event-loop threads. Default: the number of CPUs.")
+            description = "Event-loop threads, and as many threads that hash the checksums of large (>= 64 KiB) "
+                    + "messages. Default: the number of CPUs.")
     Integer threads;
 
     @Option(names = "--buffer-limit", paramLabel = "BYTES", defaultValue = "" + EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK,
