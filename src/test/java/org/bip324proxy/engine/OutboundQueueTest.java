@@ -38,11 +38,8 @@ class OutboundQueueTest {
 
     @Test
     void aHeldBufferAndEverythingAfterItWaitForItsRelease() throws IOException {
-        OutboundQueue q = new OutboundQueue();
         ByteBuffer held = bytes("b", 70_000);
-        q.add(bytes("a", 3));
-        q.addHeld(held);
-        q.add(bytes("c", 5));
+        OutboundQueue q = heldBetweenTwo(held);
         assertEquals(3 + 70_000 + 5, q.bytes());
         assertEquals(3, q.writeTo(writer));
         assertFalse(q.canWrite(), "the head is held");
@@ -61,11 +58,8 @@ class OutboundQueueTest {
 
     @Test
     void droppingAHeldBufferDropsWhatCameAfterItOnly() throws IOException {
-        OutboundQueue q = new OutboundQueue();
         ByteBuffer held = bytes("b", 10);
-        q.add(bytes("a", 3));
-        q.addHeld(held);
-        q.add(bytes("c", 5));
+        OutboundQueue q = heldBetweenTwo(held);
         q.dropFrom(held);
         assertEquals(3, q.bytes());
         assertEquals(3, q.writeTo(writer));
@@ -86,6 +80,15 @@ class OutboundQueueTest {
         assertTrue(q.canWrite());
         q.dropFrom(held);
         assertEquals(3, q.bytes());
+    }
+
+    /** "aaa", then {@code held} (held), then "ccccc". */
+    private static OutboundQueue heldBetweenTwo(ByteBuffer held) {
+        OutboundQueue q = new OutboundQueue();
+        q.add(bytes("a", 3));
+        q.addHeld(held);
+        q.add(bytes("c", 5));
+        return q;
     }
 
     private static ByteBuffer bytes(String fill, int n) {
