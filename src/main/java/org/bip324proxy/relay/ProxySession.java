@@ -177,11 +177,10 @@ public final class ProxySession {
                 if (frame != null) {
                     stats.v2MessageToClient(toClient.lastCommand(), frame.remaining(), PacketCipher.EXPANSION + packet.length());
                     DeferredChecksum checksum = toClient.pendingChecksum();
-                    stats.clientBytesOut += frame.remaining();
                     if (checksum != null) {
-                        actions.sendToClientAfter(frame, checksum);
+                        sendToClientAfter(frame, checksum);
                     } else {
-                        actions.sendToClient(frame);
+                        sendToClient(frame);
                     }
                 }
             }
@@ -421,8 +420,7 @@ public final class ProxySession {
         stats.v2MessageToPeer(command, v1Bytes, packet.remaining());
         Optional<DeferredChecksum> check = m.unverifiedChecksum();
         if (check.isPresent()) {
-            stats.peerBytesOut += packet.remaining();
-            actions.sendToPeerAfter(packet, check.get());
+            sendToPeerAfter(packet, check.get());
         } else {
             sendToPeer(packet);
         }
@@ -472,6 +470,16 @@ public final class ProxySession {
     private void sendToClient(ByteBuffer b) {
         stats.clientBytesOut += b.remaining();
         actions.sendToClient(b);
+    }
+
+    private void sendToPeerAfter(ByteBuffer b, DeferredChecksum check) {
+        stats.peerBytesOut += b.remaining();
+        actions.sendToPeerAfter(b, check);
+    }
+
+    private void sendToClientAfter(ByteBuffer b, DeferredChecksum checksum) {
+        stats.clientBytesOut += b.remaining();
+        actions.sendToClientAfter(b, checksum);
     }
 
     private void close(String reason) {
