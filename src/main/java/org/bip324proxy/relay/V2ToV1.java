@@ -28,11 +28,6 @@ public final class V2ToV1 {
     private long malformedTypes;
     private String lastCommand;
 
-    /** Hashes every payload at once. */
-    public V2ToV1(V1FrameEncoder encoder) {
-        this(encoder, Integer.MAX_VALUE);
-    }
-
     /**
      * Leaves the checksum of payloads of at least {@code deferChecksumsFrom} bytes to a
      * {@link #pendingChecksum()} job, so it can be computed off the event loop.

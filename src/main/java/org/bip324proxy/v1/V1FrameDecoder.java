@@ -20,7 +20,8 @@ import org.bip324proxy.v1.V1ProtocolException.Reason;
  * the same messages and the same first error whether it arrives one byte at a time or all at
  * once. The header is validated as soon as its 24 bytes are in, in the order magic, command,
  * length, so an oversized length fails before any payload byte is read or any payload memory is
- * allocated; the checksum is verified when the last payload byte arrives. After any
+ * allocated; the checksum is verified when the last payload byte arrives (or, for payloads from
+ * {@link #deferChecksumsFrom} on, left to the message's {@link V1Message#unverifiedChecksum()}). After any
  * {@link V1ProtocolException} the decoder is dead and every further call throws
  * {@link IllegalStateException}.
  *
