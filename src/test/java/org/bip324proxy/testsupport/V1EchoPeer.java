@@ -2,15 +2,10 @@ package org.bip324proxy.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameDecoder;
@@ -27,24 +22,20 @@ public final class V1EchoPeer implements AutoCloseable {
     /** What happens to a connection that does not start with the network magic. */
     public enum OnForeignBytes { CLOSE, STAY_SILENT }
 
-    private final ServerSocket server;
+    private final ThreadPerConnectionServer server;
     private final Network network;
     private final OnForeignBytes onForeign;
-    private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger foreignConnections = new AtomicInteger();
     private final AtomicInteger v1Connections = new AtomicInteger();
 
     public V1EchoPeer(Network network, OnForeignBytes onForeign) throws IOException {
         this.network = network;
         this.onForeign = onForeign;
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::acceptLoop, "v1-echo-peer");
-        t.setDaemon(true);
-        t.start();
+        server = ThreadPerConnectionServer.onLoopback("v1-echo-peer", this::serve);
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+        return server.address();
     }
 
     /** Connections that started with something other than a v1 header (e.g. a BIP324 key). */
@@ -55,20 +46,6 @@ public final class V1EchoPeer implements AutoCloseable {
     /** Connections that spoke v1. */
     public int v1Connections() {
         return v1Connections.get();
-    }
-
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                sockets.add(s);
-                Thread t = new Thread(() -> serve(s), "v1-echo-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
     }
 
     private void serve(Socket socket) {
@@ -107,10 +84,5 @@ public final class V1EchoPeer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
-        synchronized (sockets) {
-            for (Socket s : sockets) {
-                s.close();
-            }
-        }
     }
 }

@@ -5,18 +5,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.v1.V1Protocol;
@@ -90,16 +87,13 @@ public final class V2EchoPeer implements AutoCloseable {
         }
     }
 
-    private final ServerSocket server;
+    private final ThreadPerConnectionServer server;
     private final Options options;
     private final SecureRandom rng = new SecureRandom();
     private final List<String> sessionIds = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
-    private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong floodBytesWritten = new AtomicLong();
     private final AtomicLong bytesAfterHalfClose = new AtomicLong();
-    private final AtomicInteger connections = new AtomicInteger();
-    private final Thread acceptor;
 
     public V2EchoPeer(Options options) throws IOException {
         this(options, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -107,15 +101,11 @@ public final class V2EchoPeer implements AutoCloseable {
 
     public V2EchoPeer(Options options, InetSocketAddress bind) throws IOException {
         this.options = options;
-        this.server = new ServerSocket();
-        server.bind(bind);
-        acceptor = new Thread(this::acceptLoop, "v2-echo-peer");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.server = new ThreadPerConnectionServer(bind, "v2-echo-peer", this::serve);
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+        return server.address();
     }
 
     /** Hex session ids of completed handshakes, in order. */
@@ -140,22 +130,7 @@ public final class V2EchoPeer implements AutoCloseable {
 
     /** Connections accepted so far. */
     public int connections() {
-        return connections.get();
-    }
-
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                sockets.add(s);
-                connections.incrementAndGet();
-                Thread t = new Thread(() -> serve(s), "v2-echo-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
+        return server.accepted();
     }
 
     private void serve(Socket socket) {
@@ -285,10 +260,5 @@ public final class V2EchoPeer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
-        synchronized (sockets) {
-            for (Socket s : sockets) {
-                s.close();
-            }
-        }
     }
 }
