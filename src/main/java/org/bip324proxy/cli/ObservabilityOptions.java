@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.bip324proxy.control.ControlServer;
 import org.bip324proxy.control.ControlSocketPath;
 import org.bip324proxy.engine.SnapshotSource;
+import org.bip324proxy.http.HttpListener;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.metrics.MetricsServer;
 import org.bip324proxy.os.NativeUnavailableException;
@@ -49,6 +50,16 @@ final class ObservabilityOptions {
                     + "(one series per connection: mind the cardinality). Default: false (totals only).")
     boolean metricsPerPeer;
 
+    @Option(names = "--metrics-request-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
+            description = "Close a metrics connection whose request was not received and answered within this time "
+                    + "(a stalled client holds one slot no longer). Default: ${DEFAULT-VALUE}.")
+    Duration metricsRequestTimeout;
+
+    @Option(names = "--metrics-max-clients", paramLabel = "N", defaultValue = "4",
+            description = "Metrics requests served at once (1..256); more are answered 503 at once. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int metricsMaxClients;
+
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
             description = "On SIGTERM, stop accepting and let open connections finish for up to this long, "
                     + "then close them. Default: ${DEFAULT-VALUE}.")
@@ -67,8 +78,13 @@ final class ObservabilityOptions {
         return Optional.of(a);
     }
 
+    HttpListener.Limits metricsLimits() {
+        return new HttpListener.Limits(metricsRequestTimeout, metricsMaxClients);
+    }
+
     void check() {
         metricsAddress();
+        metricsLimits();
         if (noControlSocket && (controlSocket != null || controlGroup != null)) {
             throw new IllegalArgumentException("--no-control-socket cannot be combined with --control-socket or --control-group");
         }
@@ -96,7 +112,7 @@ final class ObservabilityOptions {
             }
             Optional<InetSocketAddress> m = metricsAddress();
             if (m.isPresent()) {
-                metricsServer = new MetricsServer(m.get(), metricsPerPeer, source, log);
+                metricsServer = new MetricsServer(m.get(), metricsPerPeer, metricsLimits(), source, log);
             }
             return new Running(control, metricsServer);
         } catch (IOException | RuntimeException e) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bip324proxy.engine.ProxySnapshot;
+import org.bip324proxy.http.HttpListener;
 import org.bip324proxy.testsupport.InProcessProxy;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -36,7 +37,7 @@ class MetricsEndpointTest {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
                 InProcessProxy proxy = new InProcessProxy();
                 MetricsServer metrics = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        false, proxy::snapshot, proxy.log());
+                        false, HttpListener.Limits.DEFAULT, proxy::snapshot, proxy.log());
                 V1TestClient client = proxy.connectAndPing(peer,
                         V1TestClient.versionPayload(peer.address(), "/metrics-test:1.0/"), NONCE)) {
             HttpResponse<String> response = get(metrics.port());
@@ -60,7 +61,7 @@ class MetricsEndpointTest {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
                 InProcessProxy proxy = new InProcessProxy();
                 MetricsServer metrics = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        true, proxy::snapshot, proxy.log());
+                        true, HttpListener.Limits.DEFAULT, proxy::snapshot, proxy.log());
                 V1TestClient client = proxy.connectAndPing(peer,
                         V1TestClient.versionPayload(peer.address(), "/metrics-test:1.0/"), NONCE)) {
             Map<String, Double> samples = parse(get(metrics.port()).body());

@@ -1,0 +1,94 @@
+package org.bip324proxy.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.bip324proxy.http.HttpListener;
+import org.bip324proxy.testsupport.InProcessProxy;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10, fault 6: a client that sends half a request must not block /metrics (the JDK server
+ * with one thread and no request timeout served nobody else while it waited).
+ */
+class MetricsStalledClientTest {
+    private static final byte[] HALF_REQUEST = "GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Generous: the machine is shared; a blocked scrape waits for as long as the stalled client wants. */
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    @Test
+    void aStalledClientDoesNotBlockAConcurrentScrape() throws Exception {
+        try (InProcessProxy proxy = new InProcessProxy();
+                MetricsServer metrics = serve(proxy, new HttpListener.Limits(Duration.ofMinutes(5), 4));
+                Socket stalled = stall(metrics.port())) {
+            assertEquals(200, scrape(metrics.port()).statusCode());
+        }
+    }
+
+    @Test
+    void aStalledClientIsCutOffAfterTheRequestTimeout() throws Exception {
+        try (InProcessProxy proxy = new InProcessProxy();
+                MetricsServer metrics = serve(proxy, new HttpListener.Limits(Duration.ofMillis(300), 4));
+                Socket stalled = stall(metrics.port())) {
+            stalled.setSoTimeout((int) DEADLINE.toMillis());
+            long start = System.nanoTime();
+            assertEquals(-1, stalled.getInputStream().read(), "closed without an answer");
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(DEADLINE) < 0);
+        }
+    }
+
+    @Test
+    void requestsBeyondTheConcurrencyLimitAreAnswered503AtOnce() throws Exception {
+        try (InProcessProxy proxy = new InProcessProxy();
+                MetricsServer metrics = serve(proxy, new HttpListener.Limits(Duration.ofMinutes(5), 2));
+                Socket first = stall(metrics.port());
+                Socket second = stall(metrics.port());
+                Socket third = stall(metrics.port())) {
+            third.setSoTimeout((int) DEADLINE.toMillis());
+            String answer = new String(third.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 503 "), answer);
+            first.close();
+            second.close();
+            // the two slots come back once their clients are gone
+            HttpResponse<String> scrape = scrapeUntilServed(metrics.port());
+            assertEquals(200, scrape.statusCode());
+        }
+    }
+
+    private static MetricsServer serve(InProcessProxy proxy, HttpListener.Limits limits) throws Exception {
+        return new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false, limits,
+                proxy::snapshot, proxy.log());
+    }
+
+    private static Socket stall(int port) throws Exception {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        s.getOutputStream().write(HALF_REQUEST);
+        s.getOutputStream().flush();
+        return s;
+    }
+
+    private static HttpResponse<String> scrape(int port) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(DEADLINE).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Closed slots are freed when their worker notices the EOF, a moment after the close. */
+    private static HttpResponse<String> scrapeUntilServed(int port) throws Exception {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        HttpResponse<String> r = scrape(port);
+        while (r.statusCode() == 503 && System.nanoTime() < end) {
+            Thread.onSpinWait();
+            r = scrape(port);
+        }
+        return r;
+    }
+}
