@@ -22,7 +22,10 @@ import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.v1.Network;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bip324-proxy bench}: in one process, a v1 client talks through the real proxy engine to a
@@ -35,43 +38,54 @@ import picocli.CommandLine.Option;
             "Idle-connection memory is the RSS of a separate proxy JVM; each connection takes 2 file descriptors "
                     + "there and 2 here: run as root with 'ulimit -n 65536' for 10,000."})
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--bulk-messages", defaultValue = "300", description = "1 MB messages per direction. Default: ${DEFAULT-VALUE}.")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bulk-messages", paramLabel = "N", defaultValue = "300", description = "1 MB messages per direction. Default: ${DEFAULT-VALUE}.")
     int bulkMessages;
 
-    @Option(names = "--small-messages", defaultValue = "200000", description = "100-byte messages for the rate test. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--small-messages", paramLabel = "N", defaultValue = "200000", description = "100-byte messages for the rate test. Default: ${DEFAULT-VALUE}.")
     int smallMessages;
 
-    @Option(names = "--pings", defaultValue = "3000", description = "Sequential ping round trips per target, in alternating batches of 100. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--pings", paramLabel = "N", defaultValue = "3000", description = "Sequential ping round trips per target, in alternating batches of 100. Default: ${DEFAULT-VALUE}.")
     int pings;
 
-    @Option(names = "--handshakes", defaultValue = "300", description = "Sequential connections for handshakes/s. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--handshakes", paramLabel = "N", defaultValue = "300", description = "Sequential connections for handshakes/s. Default: ${DEFAULT-VALUE}.")
     int handshakes;
 
-    @Option(names = "--idle", split = ",", defaultValue = "1000,10000",
+    @Option(names = "--idle", paramLabel = "N", split = ",", defaultValue = "1000,10000",
             description = "Idle connection counts at which RSS is measured. Default: ${DEFAULT-VALUE}.")
     List<Integer> idle;
 
-    @Option(names = "--proxy-heap", defaultValue = "256m",
-            description = "Maximum heap (-Xmx) of the proxy JVM started for the idle-connection figures. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--proxy-heap", paramLabel = "XMX", defaultValue = "256m",
+            description = "Maximum heap (java -Xmx syntax, e.g. 256m) of the proxy JVM started for the idle-connection figures. Default: ${DEFAULT-VALUE}.")
     String proxyHeap;
 
-    @Option(names = "--rounds", defaultValue = "3",
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
             description = "Rounds per figure, proxy and relay alternating; rates are the median round, latencies "
                     + "pool all rounds (this evens out load from other processes). Default: ${DEFAULT-VALUE}.")
     int rounds;
 
-    @Option(names = "--aead", defaultValue = "auto", description = "auto, jdk or bouncy-castle. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--aead", paramLabel = "BACKEND", defaultValue = "auto",
+            description = "ChaCha20-Poly1305 implementation: auto, jdk or bouncy-castle. Default: ${DEFAULT-VALUE}.")
     String aead;
 
     private static final int MB = 1 << 20;
+    private static final int SMALL_BATCH = 10_000;
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
-        if (rounds < 1 || pings < 1) {
-            throw new IllegalArgumentException("--rounds and --pings must be at least 1");
+        if (rounds < 1 || pings < 1 || smallMessages < 1 || bulkMessages < 1 || handshakes < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--rounds, --pings, --small-messages, --bulk-messages and --handshakes must be at least 1");
         }
-        AeadBackend backend = aead.equals("auto") ? AeadBackend.preferred() : AeadBackend.parse(aead);
+        AeadBackend backend;
+        try {
+            backend = aead.equalsIgnoreCase("auto") ? AeadBackend.preferred() : AeadBackend.parse(aead);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--aead must be auto, jdk or bouncy-castle, got '" + aead + "'");
+        }
         Network net = Network.MAINNET;
         SessionSettings settings = new SessionSettings(List.of(net), SessionSettings.DestinationMode.ADDR_RECV, false,
                 Optional.empty(), backend, a -> false, new SecureRandom());
@@ -236,16 +250,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     private double smallRate(Target t) throws Exception {
         try (BenchClient c = t.open()) {
-            int batch = 10_000;
-            byte[] frames = repeatFrames(c, "inv", 100, batch);
+            byte[] frames = repeatFrames(c, "inv", 100, SMALL_BATCH);
+            int frameLength = frames.length / SMALL_BATCH;
             long start = System.nanoTime();
-            for (int sent = 0; sent < smallMessages; sent += batch) {
-                c.write(frames);
+            for (int messages : batches(smallMessages, SMALL_BATCH)) {
+                c.write(ByteBuffer.wrap(frames, 0, messages * frameLength));
             }
             c.send("ping", new byte[8]);
             c.expect("pong");
             long elapsed = System.nanoTime() - start;
-            return (smallMessages / batch * (double) batch) / (elapsed / 1e9);
+            return smallMessages / (elapsed / 1e9);
         }
     }
 
@@ -329,6 +343,18 @@ public final class BenchCommand implements Callable<Integer> {
                 c.close();
             }
         }
+    }
+
+    /** Messages per write: full batches of {@code batch}, then the rest, so exactly {@code total} in all. */
+    static int[] batches(int total, int batch) {
+        int full = total / batch;
+        int rest = total % batch;
+        int[] out = new int[full + (rest > 0 ? 1 : 0)];
+        Arrays.fill(out, 0, full, batch);
+        if (rest > 0) {
+            out[full] = rest;
+        }
+        return out;
     }
 
     private static byte[] repeatFrames(BenchClient c, String command, int size, int count) {

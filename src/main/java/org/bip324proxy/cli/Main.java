@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {org.bip324proxy.bench.BenchCommand.class, StatusCommand.class},
+        subcommands = {StatusCommand.class, org.bip324proxy.bench.BenchCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Transparent BIP324 proxy: upgrades the outbound P2P connections of Bitcoin clients that only "
                     + "speak the plaintext v1 protocol to encrypted BIP324 (v2) connections, without changing the clients.",
@@ -43,9 +43,29 @@ import picocli.CommandLine.Spec;
                     + "connection's real destination (SO_ORIGINAL_DST, else the VERSION message's addr_recv), "
                     + "performs the BIP324 handshake with it and translates every message both ways. "
                     + "Connections that are not v1 are passed through untouched.",
-            ""})
+            ""},
+        commandListHeading = "%nCommands:%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped by SIGTERM or Ctrl-C after draining connections",
+            "1:could not start (the message says why, e.g. the address is in use)",
+            "2:bad command line (the message names the option)"},
+        footerHeading = "%nFormats:%n",
+        footer = {
+            "  " + Durations.FORMAT_HELP,
+            "  " + Sizes.FORMAT_HELP,
+            "",
+            "Examples:",
+            "  bip324-proxy                            # the defaults",
+            "  bip324-proxy --listen 192.168.1.1:1324  # a router's LAN address",
+            "  bip324-proxy --network regtest --log-level debug",
+            "  bip324-proxy status                     # the running proxy's connections",
+            "  bip324-proxy help status                # help of one command"})
 public final class Main implements Callable<Integer> {
     static final String DEFAULT_REDIRECT_GROUP = ProcessIdentity.REDIRECT_GROUP;
+    /** {@link EngineConfig#DEFAULT_QUEUE_HIGH_WATERMARK} as the user writes it. */
+    static final String DEFAULT_BUFFER_LIMIT = "4M";
+    static final int MAX_THREADS = 256;
 
     /** The command line running this command: its error stream is where messages go. */
     @Spec
@@ -59,8 +79,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--network", paramLabel = "NETWORK", split = ",", defaultValue = "auto",
             description = "Networks whose clients are accepted, detected from the v1 magic: auto (= mainnet, testnet3, "
-                    + "testnet4, signet, regtest), one of those names, or a custom NAME:MAGICHEX (e.g. a custom "
-                    + "signet); repeatable. Default: ${DEFAULT-VALUE}.")
+                    + "testnet4, signet, regtest), or " + Network.VALID_FORMS + "; repeatable. Default: ${DEFAULT-VALUE}.")
     List<String> networks;
 
     @Option(names = "--destination", paramLabel = "MODE", defaultValue = "auto",
@@ -108,9 +127,9 @@ public final class Main implements Callable<Integer> {
                     + "messages. Default: the number of CPUs.")
     Integer threads;
 
-    @Option(names = "--buffer-limit", paramLabel = "BYTES", defaultValue = "" + EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK,
+    @Option(names = "--buffer-limit", paramLabel = "SIZE", defaultValue = DEFAULT_BUFFER_LIMIT, converter = Sizes.class,
             description = "Bytes queued towards one socket above which the other side is no longer read "
-                    + "(backpressure; one message may exceed it). Default: ${DEFAULT-VALUE}.")
+                    + "(backpressure; one message may exceed it); 1K to 1G. Default: ${DEFAULT-VALUE}.")
     int bufferLimit;
 
     @Option(names = "--aead", paramLabel = "BACKEND", defaultValue = "auto",
@@ -145,7 +164,17 @@ public final class Main implements Callable<Integer> {
             cmd.getErr().println("bip324-proxy: " + ex.getMessage());
             return 1;
         });
+        cl.setParameterExceptionHandler(Main::oneLineUsageError);
         return cl;
+    }
+
+    /** A bad command line gets one line naming the problem and where help is, not the whole usage. */
+    private static int oneLineUsageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        cmd.getErr().println(name + ": " + ex.getMessage());
+        cmd.getErr().println("Try '" + name + " --help' for the options.");
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override
@@ -154,6 +183,7 @@ public final class Main implements Callable<Integer> {
         SessionSettings settings;
         EngineConfig config;
         try {
+            checkCounts();
             log = new EventLog(System.err, EventLog.Format.parse(logFormat), parseLevel(logLevel));
             settings = new SessionSettings(parseNetworks(networks), parseDestination(destination), v1Fallback,
                     Optional.ofNullable(userAgentSuffix), parseAead(aead), a -> false, new SecureRandom());
@@ -193,6 +223,15 @@ public final class Main implements Callable<Integer> {
         }, "bip324-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private void checkCounts() {
+        if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
+            throw new IllegalArgumentException("--threads must be 1.." + MAX_THREADS + ", got " + threads);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("--max-connections must be at least 1, got " + maxConnections);
+        }
     }
 
     private void checkNotInRedirectGroup() {

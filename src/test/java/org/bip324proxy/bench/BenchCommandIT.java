@@ -25,7 +25,7 @@ class BenchCommandIT {
     @Test
     void printsEveryFigureForProxyAndRelay() throws Exception {
         Cmd.Result r = Cmd.run(List.of(ProxyProcess.java(), "-Xmx256m", "-jar", ProxyProcess.jar().toString(), "bench",
-                "--bulk-messages", "3", "--small-messages", "10000", "--pings", "100", "--handshakes", "5",
+                "--bulk-messages", "3", "--small-messages", "2500", "--pings", "100", "--handshakes", "5",
                 "--idle", "20,50", "--rounds", "1", "--proxy-heap", "128m"), null, Duration.ofMinutes(3));
         assertEquals(0, r.exitCode(), r.toString());
         String out = r.stdout();

@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -84,6 +85,63 @@ class MainTest {
     void badDurationIsExplained() {
         assertUsageError(run("--connect-timeout", "10 parsecs"), "is not a duration: use e.g. 500ms, 10s, 5m, 1h");
         assertUsageError(run("--idle-timeout", "0s"), "duration must be positive");
+    }
+
+    @Test
+    void durationsBeyondThirtyDaysAreRejectedAtStartup() {
+        assertUsageError(run("--first-message-timeout", "3000000h"), "duration must be at most 720h");
+        assertUsageError(run("--idle-timeout", "99999999999999999999s"), "is not a duration");
+    }
+
+    @Test
+    void badSizeIsExplained() {
+        assertUsageError(run("--buffer-limit", "4X"), "is not a size: use e.g. 65536, 64K, 4M, 1G");
+        assertUsageError(run("--buffer-limit", "2G"), "size must be between 1K and 1G");
+    }
+
+    @Test
+    void countsOutOfRangeAreRejected() {
+        assertUsageError(run("--threads", "0"), "--threads must be 1..256");
+        assertUsageError(run("--max-connections", "0"), "--max-connections must be at least 1");
+    }
+
+    @Test
+    void aBadOptionGetsOneLineAndAPointerToHelp() {
+        Run r = run("--no-such-option");
+        assertEquals(2, r.exitCode());
+        assertEquals(List.of("bip324-proxy: Unknown option: '--no-such-option'",
+                "Try 'bip324-proxy --help' for the options."), r.err().lines().toList());
+        Run sub = run("status", "--interval", "soon");
+        assertEquals(2, sub.exitCode());
+        assertEquals(2, sub.err().lines().count(), sub.err());
+        assertTrue(sub.err().contains("Try 'bip324-proxy status --help'"), sub.err());
+    }
+
+    @Test
+    void benchRejectsAnUnknownBackendAsABadCommandLine() {
+        Run r = run("bench", "--aead=foo");
+        assertUsageError(r, "--aead must be auto, jdk or bouncy-castle, got 'foo'");
+        assertEquals(2, r.exitCode());
+    }
+
+    @Test
+    void helpExplainsFormatsExitCodesAndExamples() {
+        String help = run("--help").out();
+        for (String expected : List.of("Exit codes:", "2   bad command line", "Examples:", "Formats:",
+                Durations.FORMAT_HELP, Sizes.FORMAT_HELP, "NAME:MAGICHEX[:PORT]", "status", "bench", "help")) {
+            assertTrue(help.replaceAll("\\s+", " ").contains(expected.replaceAll("\\s+", " ")),
+                    expected + " missing from:\n" + help);
+        }
+    }
+
+    @Test
+    void helpIsACommand() {
+        Run main = run("help");
+        assertEquals(0, main.exitCode(), main.err());
+        assertEquals(run("--help").out(), main.out());
+        Run status = run("help", "status");
+        assertEquals(0, status.exitCode(), status.err());
+        assertTrue(status.out().contains("--control-socket"), status.out());
     }
 
     @Test
