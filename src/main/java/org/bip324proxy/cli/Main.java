@@ -187,7 +187,7 @@ public final class Main implements Callable<Integer> {
             log = new EventLog(System.err, EventLog.Format.parse(logFormat), parseLevel(logLevel));
             settings = new SessionSettings(parseNetworks(networks), parseDestination(destination), v1Fallback,
                     Optional.ofNullable(userAgentSuffix), parseAead(aead), a -> false, new SecureRandom());
-            config = new EngineConfig(listenAddresses(), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
+            config = new EngineConfig(listenAddresses(log), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
                     firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit);
             observability.check();
@@ -196,17 +196,18 @@ public final class Main implements Callable<Integer> {
         }
         checkNotInRedirectGroup();
         ProxyServer server = new ProxyServer(config, settings, log);
-        try {
-            server.start();
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("bip324-proxy: " + e.getMessage());
-            return 1;
-        }
+        // The control socket and metrics first: a proxy that cannot open them exits before it logs "listening".
         ObservabilityOptions.Running windows;
         try {
             windows = observability.start(() -> server.snapshot(ObservabilityOptions.SNAPSHOT_TIMEOUT), log);
         } catch (IOException | IllegalArgumentException e) {
-            server.close();
+            spec.commandLine().getErr().println("bip324-proxy: " + e.getMessage());
+            return 1;
+        }
+        try {
+            server.start();
+        } catch (IOException e) {
+            windows.close();
             spec.commandLine().getErr().println("bip324-proxy: " + e.getMessage());
             return 1;
         }
@@ -243,10 +244,16 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private List<InetSocketAddress> listenAddresses() {
-        List<String> specs = listen.isEmpty() ? List.of("127.0.0.1:1324", "[::1]:1324") : listen;
+    private List<InetSocketAddress> listenAddresses(EventLog log) {
+        if (listen.isEmpty()) {
+            List<InetSocketAddress> defaults = DefaultListeners.choose(DefaultListeners::ipv6LoopbackWorks);
+            if (!defaults.contains(DefaultListeners.IPV6)) {
+                log.warn("no_ipv6").with("detail", DefaultListeners.NO_IPV6_NOTICE).log();
+            }
+            return defaults;
+        }
         List<InetSocketAddress> out = new ArrayList<>();
-        for (String s : specs) {
+        for (String s : listen) {
             out.add(HostPort.parse(s));
         }
         return out;

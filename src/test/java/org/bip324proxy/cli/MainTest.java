@@ -155,7 +155,7 @@ class MainTest {
     void portInUseIsExplained() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = ((InetSocketAddress) taken.getLocalSocketAddress()).getPort();
-            Run r = run("--listen", "127.0.0.1:" + port);
+            Run r = run("--listen", "127.0.0.1:" + port, "--no-control-socket");
             assertEquals(1, r.exitCode(), r.err());
             assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + port), r.err());
             assertTrue(r.err().contains("choose another --listen address"), r.err());

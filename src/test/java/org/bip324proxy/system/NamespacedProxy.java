@@ -25,11 +25,18 @@ final class NamespacedProxy {
         this.child = child;
     }
 
-    /** Command line for the jar with {@code args}, stderr merged into stdout. */
+    /**
+     * Command line for the jar with {@code args}, stderr merged into stdout. Without a control
+     * socket unless {@code args} ask for one: the namespace shares the host's file system, so the
+     * default path would be the host service's /run/bip324-proxy/control.sock.
+     */
     static String[] command(String... args) {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" 2>&1", "sh",
                 ProxyProcess.java(), "-Xmx256m", "-jar", ProxyProcess.jar().toString()));
         cmd.addAll(List.of(args));
+        if (!cmd.contains("--control-socket")) {
+            cmd.add("--no-control-socket");
+        }
         return cmd.toArray(String[]::new);
     }
 
