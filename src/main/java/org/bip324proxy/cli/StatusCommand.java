@@ -13,6 +13,8 @@ import org.bip324proxy.control.ControlClient;
 import org.bip324proxy.control.ControlClient.ControlException;
 import org.bip324proxy.control.ControlSocketPath;
 import org.bip324proxy.control.JsonCodec;
+import org.bip324proxy.os.NativeUnavailableException;
+import org.bip324proxy.os.ProcessIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -106,7 +108,12 @@ public final class StatusCommand implements Callable<Integer> {
         return ControlSocketPath.candidatesForClient(System.getenv(), currentUid());
     }
 
+    /** getuid() itself: the JDK's UnixSystem reports uid 0 for a user without a passwd entry. */
     private static long currentUid() {
-        return new com.sun.security.auth.module.UnixSystem().getUid();
+        try {
+            return ProcessIdentity.realUid();
+        } catch (NativeUnavailableException e) {
+            return new com.sun.security.auth.module.UnixSystem().getUid();
+        }
     }
 }

@@ -60,11 +60,10 @@ public final class ControlServer implements AutoCloseable {
      */
     public void start() throws IOException {
         try {
-            SocketFiles.createDirectory(path.getParent(), group);
+            SocketFiles.prepareDirectory(path.getParent(), group);
             removeStaleSocket();
             listener = UnixServerSocketChannel.open();
-            listener.socket().bind(new UnixSocketAddress(path.toFile()));
-            SocketFiles.restrictSocket(path, group);
+            SocketFiles.bindRestricted(path, group, () -> listener.socket().bind(new UnixSocketAddress(path.toFile())));
         } catch (IOException e) {
             closeQuietly();
             throw new IOException("cannot create the control socket " + path + ": " + e.getMessage()
@@ -88,7 +87,8 @@ public final class ControlServer implements AutoCloseable {
             throw new IOException("a file that is not a socket is in the way");
         }
         if (answers(path)) {
-            throw new IOException("another bip324-proxy is answering on it");
+            throw new IOException("another bip324-proxy is answering on it; to run a second proxy beside it, "
+                    + "give it a --control-socket PATH of its own (and 'status --control-socket PATH')");
         }
         Files.deleteIfExists(path); // left behind by a proxy that died
     }

@@ -44,6 +44,15 @@ public final class ProcessIdentity {
         return Integer.toUnsignedLong(posix().geteuid());
     }
 
+    /**
+     * The real uid of this process (the user who ran it), whether or not the user database knows it.
+     *
+     * @throws NativeUnavailableException if native access is unavailable
+     */
+    public static long realUid() {
+        return Integer.toUnsignedLong(posix().getuid());
+    }
+
     /** The login name of {@code uid}, empty if the user database has none. */
     public static Optional<String> loginName(long uid) {
         Passwd pw = posix().getpwuid((int) uid);
@@ -88,7 +97,7 @@ public final class ProcessIdentity {
         }
     }
 
-    private static POSIX posix() {
+    static POSIX posix() {
         if (Holder.FAILURE != null) {
             throw new NativeUnavailableException(NativeLibC.failureMessage(Holder.FAILURE), Holder.FAILURE);
         }

@@ -1,9 +1,11 @@
 package org.bip324proxy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class ControlAccessIT {
     private static final long NOBODY = 65534;
+    /** No passwd entry has this uid (checked in setUp). */
+    private static final long NO_PASSWD_UID = 54321;
     private Path dir;
 
     @BeforeEach
@@ -32,6 +36,8 @@ class ControlAccessIT {
         SystemTestSupport.requireRoot("setpriv", "groupadd", "groupdel");
         dir = Files.createTempDirectory("b324t-obs");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        SystemTestSupport.require(!Cmd.run(List.of("getent", "passwd", Long.toString(NO_PASSWD_UID)), null,
+                Duration.ofSeconds(30)).ok(), "uid " + NO_PASSWD_UID + " has a passwd entry here");
     }
 
     @AfterEach
@@ -47,9 +53,7 @@ class ControlAccessIT {
 
     @Test
     void onlyRootTheOwnerAndTheAdminGroupMayAsk() throws Exception {
-        Path jar = dir.resolve("bip324-proxy.jar"); // readable by the other uid wherever the checkout is
-        Files.copy(ProxyProcess.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        Path jar = readableJar();
         Path socket = dir.resolve("run").resolve("control.sock");
         try (TempGroup admins = TempGroup.create();
                 ProxyProcess proxy = new ProxyProcess(jar, "--listen", "127.0.0.1:0", "--control-socket", socket.toString(),
@@ -79,6 +83,58 @@ class ControlAccessIT {
             assertTrue(refused.stderr().contains("refused: access denied: uid " + NOBODY), refused.stderr());
             proxy.awaitLog("control_denied uid=" + NOBODY, Duration.ofSeconds(10));
         }
+    }
+
+    /**
+     * Issue 10 fault 8: a proxy run by a user without XDG_RUNTIME_DIR uses /tmp/bip324-proxy-UID;
+     * another user who made that directory first (mode 0777) must not get to answer status. The proxy
+     * refuses to start, with one line naming the directory, before it logs "listening".
+     */
+    @Test
+    void aProxyRefusesAControlDirectoryAnotherUserMadeFirst() throws Exception {
+        Path jar = readableJar();
+        Path spoofed = Path.of(System.getProperty("java.io.tmpdir"), "bip324-proxy-" + NO_PASSWD_UID);
+        Files.deleteIfExists(spoofed);
+        Files.createDirectory(spoofed);
+        try {
+            Files.setPosixFilePermissions(spoofed, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setAttribute(spoofed, "unix:uid", (int) NOBODY, LinkOption.NOFOLLOW_LINKS);
+            List<String> cmd = new ArrayList<>(asUid(NO_PASSWD_UID));
+            cmd.addAll(List.of(ProxyProcess.java(), "-jar", jar.toString(), "--listen", "127.0.0.1:0"));
+            Cmd.Result r = Cmd.run(cmd, null, Duration.ofSeconds(60));
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.stderr().contains("the directory " + spoofed + " belongs to uid " + NOBODY
+                    + ", not to this process (uid " + NO_PASSWD_UID + ")"), r.stderr());
+            assertFalse(r.stderr().contains("listening"), r.stderr());
+            assertFalse(Files.exists(spoofed.resolve("control.sock"), LinkOption.NOFOLLOW_LINKS));
+        } finally {
+            Files.delete(spoofed);
+        }
+    }
+
+    /** Issue 10: status looked for uid 0's socket when the user has no passwd entry. */
+    @Test
+    void statusLooksForTheSocketOfItsRealUidWithoutAPasswdEntry() throws Exception {
+        Path jar = readableJar();
+        List<String> cmd = new ArrayList<>(asUid(NO_PASSWD_UID));
+        cmd.addAll(List.of(ProxyProcess.java(), "-jar", jar.toString(), "status"));
+        Cmd.Result r = Cmd.run(cmd, null, Duration.ofSeconds(60));
+        assertEquals(StatusCommand.NOT_RUNNING, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("/bip324-proxy-" + NO_PASSWD_UID + "/control.sock"), r.stderr());
+    }
+
+    /** A uid with no passwd entry, its environment without the runtime directories of the test's user. */
+    private static List<String> asUid(long uid) {
+        return List.of("env", "-u", "XDG_RUNTIME_DIR", "-u", "RUNTIME_DIRECTORY", SystemTestSupport.tool("setpriv"),
+                "--reuid=" + uid, "--regid=" + uid, "--clear-groups");
+    }
+
+    /** The jar copied where other uids can read it, wherever the checkout is. */
+    private Path readableJar() throws Exception {
+        Path jar = dir.resolve("bip324-proxy.jar");
+        Files.copy(ProxyProcess.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        return jar;
     }
 
     private static List<String> asUser(long gid) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ControlSocketPathTest {
@@ -16,11 +17,20 @@ class ControlSocketPathTest {
 
     @Test
     void rootUsesTheServiceDirectoryAndUsersTheirOwn() {
-        assertEquals(Path.of("/run/bip324-proxy/control.sock"), ControlSocketPath.forProxy(Map.of(), 0));
+        assertEquals(Path.of("/run/bip324-proxy/control.sock"), ControlSocketPath.forProxy(Map.of(), 0, OptionalLong.empty()));
         assertEquals(Path.of("/run/user/1000/bip324-proxy/control.sock"),
-                ControlSocketPath.forProxy(Map.of("XDG_RUNTIME_DIR", "/run/user/1000"), 1000));
+                ControlSocketPath.forProxy(Map.of("XDG_RUNTIME_DIR", "/run/user/1000"), 1000, OptionalLong.empty()));
         assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "bip324-proxy-1000", "control.sock"),
-                ControlSocketPath.forProxy(Map.of(), 1000));
+                ControlSocketPath.forProxy(Map.of(), 1000, OptionalLong.empty()));
+    }
+
+    @Test
+    void theServiceUserUsesTheServiceDirectoryWithoutSystemd() {
+        assertEquals(Path.of("/run/bip324-proxy/control.sock"),
+                ControlSocketPath.forProxy(Map.of("XDG_RUNTIME_DIR", "/run/user/999"), 999, OptionalLong.of(999)));
+        assertEquals(Path.of("/run/user/1000/bip324-proxy/control.sock"),
+                ControlSocketPath.forProxy(Map.of("XDG_RUNTIME_DIR", "/run/user/1000"), 1000, OptionalLong.of(999)));
+        assertEquals(Path.of("/run/bip324-proxy/control.sock"), ControlSocketPath.forProxy(Map.of(), 0, OptionalLong.of(999)));
     }
 
     @Test
