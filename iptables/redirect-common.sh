@@ -17,6 +17,7 @@ PROXY_PORT=$DEFAULT_PROXY_PORT
 ROUTER_IFACE=
 TPROXY=no
 IPV6=yes
+NO_IPV6_HOST=no
 PURGE=no
 DRY_RUN=no
 
@@ -82,6 +83,16 @@ parse_args() {
   done
   [ -n "$ACTION" ] || die "no action given: use install, uninstall or status"
   validate_options
+  detect_ipv6
+}
+
+# A host without IPv6 loopback gets IPv4 rules only, like the proxy's default listeners.
+detect_ipv6() {
+  if [ "$IPV6" = yes ] && ! grep -qs '^0\{31\}1 ' /proc/net/if_inet6; then
+    IPV6=no
+    NO_IPV6_HOST=yes
+    info "IPv6 is not available on this host (no ::1): IPv4 rules only"
+  fi
 }
 
 need_value() {
@@ -216,7 +227,7 @@ apply_tproxy_routing() {
 }
 
 warn_if_no_ipv6() {
-  if [ "$IPV6" = no ]; then
+  if [ "$IPV6" = no ] && [ "$NO_IPV6_HOST" = no ]; then
     warn "IPv6 rules disabled: connections to IPv6 peers bypass the proxy (unencrypted v1)"
   fi
 }

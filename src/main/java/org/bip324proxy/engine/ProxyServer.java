@@ -114,7 +114,12 @@ public final class ProxyServer implements AutoCloseable {
 
     private ServerSocketChannel bind(InetSocketAddress address) throws IOException {
         boolean v6 = address.getAddress() instanceof Inet6Address;
-        ServerSocketChannel ch = ServerSocketChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        ServerSocketChannel ch;
+        try {
+            ch = ServerSocketChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        } catch (UnsupportedOperationException e) { // the JVM has no IPv6 (kernel without it, preferIPv4Stack)
+            throw new IOException("cannot listen on " + Endpoints.format(address) + ": " + e.getMessage(), e);
+        }
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             if (v6) {

@@ -257,11 +257,31 @@ class RedirectScriptsSystemTest {
         assertEquals(before, RedirectScript.ruleset(host));
         assertTrue(printed.contains(script == RedirectScript.IPTABLES
                 ? "--gid-owner " + group.gid() : "define GID = " + group.gid()), printed);
+        if (script == RedirectScript.NFTABLES) { // the rules themselves, not include lines
+            assertTrue(printed.contains("meta skgid $GID tcp dport $PORTS dnat ip to 127.0.0.1:$PROXY_PORT"), printed);
+            assertFalse(printed.contains("include"), printed);
+        }
 
         script.check(host, "install", "--group", group.name());
         String installed = RedirectScript.ruleset(host);
         script.check(host, "uninstall", "--dry-run");
         assertEquals(installed, RedirectScript.ruleset(host));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(RedirectScript.class)
+    void aHostWithoutIpv6GetsIpv4RulesOnlyAndIsToldWhy(RedirectScript script) throws Exception {
+        host.exec("sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/lo/disable_ipv6");
+        Cmd.Result install = script.run(host, "install", "--group", group.name());
+        assertEquals(0, install.exitCode(), install.toString());
+        assertTrue(install.stdout().contains("IPv6 is not available on this host (no ::1): IPv4 rules only"),
+                install.toString());
+        assertFalse(install.stderr().contains("warning"), install.toString());
+        String ip6tables = host.exec("ip6tables-save");
+        assertFalse(ip6tables.contains("BIP324"), ip6tables);
+        String nft = host.exec("nft", "list", "ruleset");
+        assertFalse(nft.contains("ipv6") || nft.contains("::1"), nft);
+        assertEquals(0, script.run(host, "status").exitCode());
     }
 
     @ParameterizedTest(name = "{0}")
