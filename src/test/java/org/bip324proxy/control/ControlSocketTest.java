@@ -21,8 +21,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.bip324proxy.cli.Main;
 import org.bip324proxy.os.PeerAccess;
+import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.testsupport.InProcessProxy;
+import org.bip324proxy.testsupport.MarkdownDoc;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
@@ -173,6 +175,48 @@ class ControlSocketTest {
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         }
         assertFalse(Files.exists(socket), "the socket is removed on close");
+    }
+
+    /** docs/control-protocol.md and docs/observability.md name exactly what a live proxy reports. */
+    @Test
+    void theDocsNameWhatTheProxyReports() throws Exception {
+        MarkdownDoc protocol = MarkdownDoc.read("docs/control-protocol.md");
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
+                InProcessProxy proxy = new InProcessProxy();
+                ControlServer control = startControl(proxy);
+                V1TestClient client = proxy.connectAndPing(peer,
+                        V1TestClient.versionPayload(peer.address(), "/docs-test:1.0/"), NONCE);
+                ControlClient controlClient = ControlClient.connect(socket)) {
+            Map<String, Object> status = status(controlClient);
+            Map<String, Object> connection = maps(status.get("connections")).get(0);
+            Map<String, Object> traffic = map(connection.get("traffic"));
+            assertEquals(status.keySet(), protocol.namesInTableAfter("`status` members"));
+            assertEquals(connection.keySet(), protocol.namesInTableAfter("Connection object"));
+            assertEquals(traffic.keySet(), protocol.namesInTableAfter("Traffic object"));
+            assertTrue(MarkdownDoc.codeSpans(protocol.meaning("Traffic object", "framing"))
+                    .containsAll(map(traffic.get("framing")).keySet()));
+
+            Set<String> sources = new HashSet<>();
+            for (Destination.Source s : Destination.Source.values()) {
+                sources.add(s.logName());
+            }
+            assertEquals(sources, MarkdownDoc.codeSpans(protocol.meaning("Connection object", "destination_source")));
+            assertTrue(sources.contains((String) connection.get("destination_source")));
+
+            // The status table example: its columns are the real table's, its VIA a real source name.
+            String table = runStatus("--control-socket", socket.toString()).out();
+            String realHeader = table.lines().filter(l -> l.startsWith("ID ")).findFirst().orElseThrow();
+            List<String> example = MarkdownDoc.read("docs/observability.md").text().lines()
+                    .dropWhile(l -> !l.startsWith("ID ")).limit(2).toList();
+            List<String> columns = List.of(example.get(0).split("\\s{2,}"));
+            for (String column : columns) {
+                if (!column.equals("...")) {
+                    assertTrue(realHeader.contains(column), column + " is not a column of:\n" + realHeader);
+                }
+            }
+            String via = example.get(1).split("\\s+")[columns.indexOf("VIA")];
+            assertTrue(sources.contains(via), "docs/observability.md shows VIA " + via + ", the proxy says one of " + sources);
+        }
     }
 
     @Test
