@@ -189,6 +189,8 @@ public final class ProxySession {
             stats.malformedTypes = toClient.malformedTypes();
             flushHandshakeOutput();
             if (phase == Phase.HANDSHAKE && v2.isHandshakeComplete()) {
+                // Only now is the session id confirmed: the peer's terminator and version packet decrypted.
+                stats.sessionId = HexFormat.of().formatHex(v2.sessionId());
                 phase = Phase.RELAY;
             }
         } catch (V2ProtocolException e) {
@@ -389,7 +391,6 @@ public final class ProxySession {
         }
         if (!versionSent && v2.canSend()) {
             versionSent = true;
-            stats.sessionId = HexFormat.of().formatHex(v2.sessionId());
             clientDecoder = new V1FrameDecoder(network, V1ToV2.HEADROOM, V1ToV2.TAILROOM);
             clientDecoder.deferChecksumsFrom(DEFER_CHECKSUMS_FROM);
             byte[] payload = versionPayloadToSend;

@@ -2,6 +2,7 @@ package org.bip324proxy.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +156,28 @@ class FailureIntegrationTest {
     @Test
     void silentPeerTimesOutWithAFallbackHint() throws Exception {
         assertHandshakeFailure(V2EchoPeer.Behaviour.SILENT, "timed out (the peer may only speak v1: see --v1-fallback)");
+    }
+
+    /** Issue 15: the close line of a handshake that never completed named a session id never confirmed. */
+    @Test
+    void aHandshakeThatNeverCompletedLogsNoSessionId() throws Exception {
+        try (ServerSocket keyOnlyPeer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ProxyHarness proxy = ProxyHarness.builder().handshakeTimeout(Duration.ofSeconds(1)).start();
+                V1TestClient client = connectedClient(proxy)) {
+            keyOnlyPeer.setSoTimeout(60_000);
+            client.send("version", V1TestClient.versionPayload(
+                    (InetSocketAddress) keyOnlyPeer.getLocalSocketAddress(), "/integ:1.0/"));
+            try (Socket peer = keyOnlyPeer.accept()) {
+                assertEquals(64, peer.getInputStream().readNBytes(64).length);
+                byte[] key = new byte[64]; // every 64 bytes are an ElligatorSwift encoding: the proxy derives keys
+                new SecureRandom().nextBytes(key);
+                peer.getOutputStream().write(key);
+                assertTrue(client.closedByProxy(), proxy.log()); // no garbage terminator ever comes
+            }
+            String close = proxy.awaitClose(1);
+            assertReason(close, "timed out");
+            assertFalse(close.contains("session_id="), close);
+        }
     }
 
     @Test

@@ -66,8 +66,9 @@ class LauncherTest {
         if (javaHome != null) {
             command.add("JAVA_HOME=" + javaHome);
         }
-        if (stateDirectory != null) {
+        if (stateDirectory != null) { // as systemd starts the service
             command.add("STATE_DIRECTORY=" + stateDirectory);
+            command.add("INVOCATION_ID=0123456789abcdef0123456789abcdef");
         }
         command.add(ShippedScripts.path("systemd/bip324-proxy").toString());
         command.addAll(List.of(args));
@@ -95,7 +96,7 @@ class LauncherTest {
     void keepsADefaultJavaThatIsNewEnough() throws Exception {
         Path jdk22 = jdk("java-22", "22.0.1", "22");
         jdk("temurin-25-jdk", "25", "25");
-        Cmd.Result r = launch(jdk22, null, "--help");
+        Cmd.Result r = launch(jdk22, null, "--verbose", "--help");
         assertEquals("ran " + jdk22.resolve("bin/java") + " -XX:+ExitOnOutOfMemoryError -jar " + jar + " --help",
                 r.stdout().strip());
         assertTrue(r.stderr().contains("using Java 22 at " + jdk22.resolve("bin/java") + " (the default java)"),
@@ -106,7 +107,7 @@ class LauncherTest {
     void asksJavaWhenThereIsNoReleaseFile() throws Exception {
         Path old = jdk("old", "17.0.1", "17");
         Path bare = jdk("bare-jdk", null, "23");
-        Cmd.Result r = launch(old, null);
+        Cmd.Result r = launch(old, null, "--verbose");
         assertTrue(r.stdout().startsWith("ran " + bare.resolve("bin/java")), r.toString());
         assertTrue(r.stderr().contains("using Java 23"), r.stderr());
     }
@@ -114,9 +115,21 @@ class LauncherTest {
     @Test
     void fallsBackToAnOlderDefaultAndSaysHowToGoFaster() throws Exception {
         Path jdk17 = jdk("java-17-openjdk", "17.0.13", "17");
-        Cmd.Result r = launch(jdk17, null);
+        Cmd.Result r = launch(jdk17, null, "--verbose");
         assertTrue(r.stdout().startsWith("ran " + jdk17.resolve("bin/java")), r.toString());
         assertTrue(r.stderr().contains("using Java 17") && r.stderr().contains("install a JDK >= 21"), r.stderr());
+    }
+
+    /** Issue 15: status printed "using Java ..." on every call; only a service start or --verbose says it. */
+    @Test
+    void saysWhichJavaOnlyWhenTheServiceStartsOrAskedTo() throws Exception {
+        Path jdk25 = jdk("temurin-25-jdk", "25", "25");
+        Cmd.Result status = launch(jdk25, null, "status");
+        assertEquals("ran " + jdk25.resolve("bin/java") + " -XX:+ExitOnOutOfMemoryError -jar " + jar + " status",
+                status.stdout().strip());
+        assertEquals("", status.stderr());
+        assertTrue(launch(jdk25, null, "--verbose", "status").stderr().contains("using Java 25"));
+        assertTrue(launch(jdk25, "/var/lib/bip324-proxy").stderr().contains("using Java 25"));
     }
 
     @Test

@@ -139,7 +139,7 @@ class RedirectedClientIT {
         String launcher = ShippedScripts.path("systemd/bip324-proxy").toString();
         List<String> command = new ArrayList<>(List.of("env", "BIP324_PROXY_JAR=" + jar,
                 "JAVA_HOME=" + System.getProperty("java.home"), "BIP324_PROXY_JVM_DIR=/nonexistent",
-                "bash", "-c", "exec \"$0\" \"$@\" 2>&1", launcher, "--redirect-group", group.name(),
+                "bash", "-c", "exec \"$0\" \"$@\" 2>&1", launcher, "--verbose", "--redirect-group", group.name(),
                 "--no-control-socket")); // not the host service's /run/bip324-proxy/control.sock
         command.addAll(List.of(options));
         Child proxy = cleanup.keep(host.start(command.toArray(String[]::new)));
