@@ -73,6 +73,8 @@ public final class SystemTestSupport {
         require(missing.isEmpty(), "prerequisites missing: " + String.join(", ", missing));
     }
 
+    private static final java.util.Set<String> SKIP_REASONS_PRINTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Skips (or, under CI, fails) with the message unless the condition holds. */
     public static void require(boolean condition, String message) {
         if (condition) {
@@ -80,6 +82,9 @@ public final class SystemTestSupport {
         }
         if (isCi()) {
             fail(message + " [CI=true: failing instead of skipping]");
+        }
+        if (SKIP_REASONS_PRINTED.add(message)) { // the console shows only skip counts otherwise
+            System.out.println("[bip324-proxy tests] skipping system tests: " + message);
         }
         assumeTrue(false, message);
     }
