@@ -226,6 +226,18 @@ apply_tproxy_routing() {
   fi
 }
 
+# Both backends at once redirect and guard the same connections twice; say which one to remove.
+# $1: the other backend's name, $2: its table or chain, $3: a command that succeeds if it is loaded.
+warn_if_other_backend_loaded() {
+  local other=$1 what=$2
+  shift 2
+  if [ "$DRY_RUN" = no ] && "$@" >/dev/null 2>&1; then
+    warn "the $other rules of bip324-redirect ($what) are loaded too: both backends now redirect the same" \
+      "connections; remove one with: /usr/local/lib/bip324-proxy/$other/bip324-redirect uninstall" \
+      "(or $other/bip324-redirect uninstall in the source tree)"
+  fi
+}
+
 warn_if_no_ipv6() {
   if [ "$IPV6" = no ] && [ "$NO_IPV6_HOST" = no ]; then
     warn "IPv6 rules disabled: connections to IPv6 peers bypass the proxy (unencrypted v1)"

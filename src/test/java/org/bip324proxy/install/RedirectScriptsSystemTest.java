@@ -268,6 +268,22 @@ class RedirectScriptsSystemTest {
         assertEquals(installed, RedirectScript.ruleset(host));
     }
 
+    @ParameterizedTest(name = "{0} second")
+    @EnumSource(RedirectScript.class)
+    void installingTheOtherBackendTooWarns(RedirectScript second) throws Exception {
+        RedirectScript first = second == RedirectScript.IPTABLES ? RedirectScript.NFTABLES : RedirectScript.IPTABLES;
+        Cmd.Result alone = first.run(host, "install", "--group", group.name());
+        assertEquals(0, alone.exitCode(), alone.toString());
+        assertFalse(alone.stderr().contains("are loaded too"), alone.toString());
+        Cmd.Result both = second.run(host, "install", "--group", group.name());
+        assertEquals(0, both.exitCode(), both.toString());
+        String other = first == RedirectScript.IPTABLES ? "iptables" : "nftables";
+        assertTrue(both.stderr().contains("warning: the " + other + " rules of bip324-redirect")
+                && both.stderr().contains(other + "/bip324-redirect uninstall"), both.toString());
+        second.check(host, "uninstall", "--group", group.name());
+        first.check(host, "uninstall", "--group", group.name());
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(RedirectScript.class)
     void aHostWithoutIpv6GetsIpv4RulesOnlyAndIsToldWhy(RedirectScript script) throws Exception {
