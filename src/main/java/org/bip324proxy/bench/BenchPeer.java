@@ -11,7 +11,10 @@ import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameDecoder;
@@ -40,6 +43,7 @@ final class BenchPeer implements AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final SecureRandom rng = new SecureRandom();
+    private final List<String> sessionIds = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
     BenchPeer(boolean v2, Network network) throws IOException {
@@ -53,6 +57,11 @@ final class BenchPeer implements AutoCloseable {
         thread = new Thread(this::run, v2 ? "bench-peer-v2" : "bench-peer-v1");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The BIP324 session id of each v2 session whose VERSION arrived, in hex, in order. */
+    List<String> sessionIds() {
+        return List.copyOf(sessionIds);
     }
 
     InetSocketAddress address() throws IOException {
@@ -159,7 +168,12 @@ final class BenchPeer implements AutoCloseable {
                 return;
             }
             switch (command) {
-                case "version" -> send("version", a, off, len);
+                case "version" -> {
+                    if (v2) { // a v2 VERSION arrives only after the handshake completed
+                        sessionIds.add(HexFormat.of().formatHex(transport.sessionId()));
+                    }
+                    send("version", a, off, len);
+                }
                 case "ping" -> send("pong", a, off, len);
                 case BULK_REQUEST -> {
                     ByteBuffer req = ByteBuffer.wrap(a, off, len).order(java.nio.ByteOrder.LITTLE_ENDIAN);

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {StatusCommand.class, org.bip324proxy.bench.BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StatusCommand.class, org.bip324proxy.bench.SelftestCommand.class,
+            org.bip324proxy.bench.BenchCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Transparent BIP324 proxy: upgrades the outbound P2P connections of Bitcoin clients that only "
                     + "speak the plaintext v1 protocol to encrypted BIP324 (v2) connections, without changing the clients.",
@@ -56,6 +57,7 @@ import picocli.CommandLine.Spec;
             "  " + Sizes.FORMAT_HELP,
             "",
             "Examples:",
+            "  bip324-proxy selftest                   # one BIP324 session on 127.0.0.1, no node needed",
             "  bip324-proxy                            # the defaults",
             "  bip324-proxy --listen 192.168.1.1:1324  # a router's LAN address",
             "  bip324-proxy --network regtest --log-level debug",

@@ -128,7 +128,7 @@ class MainTest {
     void helpExplainsFormatsExitCodesAndExamples() {
         String help = run("--help").out();
         for (String expected : List.of("Exit codes:", "2   bad command line", "Examples:", "Formats:",
-                Durations.FORMAT_HELP, Sizes.FORMAT_HELP, "NAME:MAGICHEX[:PORT]", "status", "bench", "help")) {
+                Durations.FORMAT_HELP, Sizes.FORMAT_HELP, "NAME:MAGICHEX[:PORT]", "status", "selftest", "bench", "help")) {
             assertTrue(help.replaceAll("\\s+", " ").contains(expected.replaceAll("\\s+", " ")),
                     expected + " missing from:\n" + help);
         }
