@@ -133,6 +133,37 @@ class SystemdUnitsTest {
         assertTrue(unit.matches("(?s).*\\nLimitNOFILE=\\d{5,}\\n.*"), "LimitNOFILE should be high");
     }
 
+    /** Issue 15: --purge removed what existed before install; without it, "removed" hid what stayed. */
+    @Test
+    void uninstallKeepsWhatInstallDidNotCreateAndSaysWhatItKept() throws Exception {
+        Cmd.Result help = uninstall("--help");
+        assertTrue(help.stdout().contains("Kept unless --purge: /etc/default/bip324-proxy, the user bip324-proxy, "
+                + "the redirect group"), help.stdout());
+
+        Cmd.Result plain = uninstall();
+        assertTrue(plain.stdout().contains("kept: /etc/default/bip324-proxy (--purge removes what install created)"),
+                plain.toString());
+        assertTrue(Files.exists(root.resolve("etc/default/bip324-proxy")));
+
+        Path defaults = root.resolve("etc/default/bip324-proxy");
+        Files.writeString(defaults, "# the operator's own settings\n");
+        Files.delete(root.resolve("var/lib/bip324-proxy/install-record")); // as if it had existed before install
+        install();
+        Cmd.Result purge = uninstall("--purge");
+        assertEquals("# the operator's own settings\n", Files.readString(defaults));
+        assertTrue(purge.stdout().contains("kept (not created by install): /etc/default/bip324-proxy"), purge.toString());
+        assertFalse(Files.exists(root.resolve("var/lib/bip324-proxy")));
+    }
+
+    private Cmd.Result uninstall(String... options) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(ShippedScripts.path("systemd/uninstall").toString(),
+                "--root", root.toString()));
+        command.addAll(List.of(options));
+        Cmd.Result r = Cmd.run(command, null, TIMEOUT);
+        assertEquals(0, r.exitCode(), r.toString());
+        return r;
+    }
+
     @Test
     void uninstallRemovesTheInstalledFiles() throws Exception {
         Cmd.run(List.of(ShippedScripts.path("systemd/uninstall").toString(), "--root", root.toString(), "--purge"),
