@@ -48,9 +48,10 @@ import picocli.CommandLine.Spec;
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:stopped by SIGTERM or Ctrl-C after draining connections",
+            "0:--help, --version, help",
             "1:could not start (the message says why, e.g. the address is in use)",
-            "2:bad command line (the message names the option)"},
+            "2:bad command line (the message names the option)",
+            "143:stopped by SIGTERM (systemctl stop; 130 after Ctrl-C) once connections drained"},
         footerHeading = "%nFormats:%n",
         footer = {
             "  " + Durations.FORMAT_HELP,
