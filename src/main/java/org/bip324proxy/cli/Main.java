@@ -15,9 +15,11 @@ import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.engine.EngineConfig;
 import org.bip324proxy.engine.GracefulShutdown;
 import org.bip324proxy.engine.ProxyServer;
+import org.bip324proxy.engine.Socks5Config;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.os.NativeUnavailableException;
 import org.bip324proxy.os.ProcessIdentity;
+import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.v1.Network;
 import picocli.CommandLine;
@@ -147,6 +149,9 @@ public final class Main implements Callable<Integer> {
     String redirectGroup;
 
     @Mixin
+    Socks5Options socks5 = new Socks5Options();
+
+    @Mixin
     ObservabilityOptions observability = new ObservabilityOptions();
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
@@ -185,6 +190,7 @@ public final class Main implements Callable<Integer> {
         EventLog log;
         SessionSettings settings;
         EngineConfig config;
+        Socks5Config socks5Config;
         try {
             checkCounts();
             log = new EventLog(System.err, EventLog.Format.parse(logFormat), parseLevel(logLevel));
@@ -193,12 +199,15 @@ public final class Main implements Callable<Integer> {
             config = new EngineConfig(listenAddresses(log), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
                     firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit);
+            socks5Config = socks5.config();
             observability.check();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         checkNotInRedirectGroup();
-        ProxyServer server = new ProxyServer(config, settings, log);
+        Socks5Options.unguarded(socks5Config).forEach(a -> log.warn("socks5_open").with("address", Endpoints.format(a))
+                .with("note", "other hosts can use this SOCKS5 listener: consider --socks5-auth").log());
+        ProxyServer server = new ProxyServer(config, socks5Config, settings, log);
         // The control socket and metrics first: a proxy that cannot open them exits before it logs "listening".
         ObservabilityOptions.Running windows;
         try {

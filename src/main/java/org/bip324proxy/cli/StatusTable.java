@@ -37,7 +37,8 @@ final class StatusTable {
             Map<String, Object> t = map(c.get("traffic"));
             rows.add(new String[] {
                 String.valueOf(num(c.get("id"))), text(c.get("client")), text(c.get("destination")),
-                text(c.get("destination_source")), text(c.get("network")), text(c.get("transport")), text(c.get("phase")),
+                text(c.get("destination_source")) + (c.get("upstream") == null ? "" : " > " + c.get("upstream")),
+                text(c.get("network")), text(c.get("transport")), text(c.get("phase")),
                 duration(num(c.get("age_ms"))), c.get("handshake_ms") == null ? "-" : num(c.get("handshake_ms")) + " ms",
                 bytes(num(t.get("v1_bytes_in"))), bytes(num(t.get("v1_bytes_out"))),
                 bytes(num(t.get("v2_bytes_in"))), bytes(num(t.get("v2_bytes_out"))),

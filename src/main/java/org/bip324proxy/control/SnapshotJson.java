@@ -37,6 +37,7 @@ public final class SnapshotJson {
         m.put("client", c.client());
         m.put("destination", c.destination());
         m.put("destination_source", c.via());
+        m.put("upstream", c.upstream());
         m.put("network", c.network());
         m.put("transport", c.transport());
         m.put("phase", c.phase());

@@ -12,6 +12,10 @@ import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.SessionActions;
+import org.bip324proxy.socks5.Socks5Client;
+import org.bip324proxy.socks5.Socks5Exception;
+import org.bip324proxy.socks5.Socks5Reply;
+import org.bip324proxy.socks5.Socks5Server;
 import org.bip324proxy.v1.DeferredChecksum;
 
 /**
@@ -19,8 +23,19 @@ import org.bip324proxy.v1.DeferredChecksum;
  * {@link ProxySession} that decides what the bytes mean. Lives on one {@link EventLoop} thread.
  * Backpressure: a socket is not read while the opposite socket has more than the high watermark
  * queued, so memory per connection stays bounded whatever the peers do.
+ *
+ * <p>A SOCKS5 client arrives with its CONNECT request read ({@link Socks5Handover}): the session
+ * connects at once, and the client gets its reply when the peer is connected (or a failure code
+ * when that fails). With an upstream SOCKS5 proxy, "connected" means the upstream proxy's CONNECT
+ * succeeded; until then the peer socket carries only that handshake.
  */
 final class Connection implements SessionActions {
+    /**
+     * A SOCKS5 client whose CONNECT request was read: its handshake (to reply with) and the bytes
+     * it sent after the request.
+     */
+    record Socks5Handover(Socks5Server handshake, ByteBuffer earlyBytes) {}
+
     private final long id;
     private final EventLoop loop;
     private final ProxyServer server;
@@ -37,6 +52,16 @@ final class Connection implements SessionActions {
     private SocketChannel peer;
     private SelectionKey peerKey;
     private boolean peerConnecting;
+    /** The SOCKS5 client's handshake while its reply is due; null once sent, or not a SOCKS5 client. */
+    private Socks5Server socksReplyDue;
+    private ByteBuffer socksEarlyBytes;
+    /** The reply code the SOCKS5 client gets if the session closes before the peer is connected. */
+    private Socks5Reply socksFailure = Socks5Reply.GENERAL_FAILURE;
+    /** The SOCKS5 CONNECT through the upstream proxy while it is in progress. */
+    private Socks5Client upstreamHandshake;
+    private InetSocketAddress upstreamHop;
+    /** Bumped for every peer connection, so a late name lookup for an older one is ignored. */
+    private int peerAttempt;
     private boolean shutdownPeerPending;
     private boolean shutdownClientPending;
     private boolean closing;
@@ -51,8 +76,12 @@ final class Connection implements SessionActions {
     /** This connection's share of {@link ProxyServer#queuedBytes()}. */
     private long reportedQueued;
 
+    /**
+     * @param redirect the destination the OS reported, for redirected clients
+     * @param socks a SOCKS5 client's handshake, whose CONNECT target is then the destination
+     */
     Connection(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress,
-            Optional<Destination> redirect) throws IOException {
+            Optional<Destination> redirect, Optional<Socks5Handover> socks) throws IOException {
         this.id = id;
         this.loop = loop;
         this.server = server;
@@ -62,10 +91,22 @@ final class Connection implements SessionActions {
         this.clientAddress = clientAddress;
         this.openedAt = System.nanoTime();
         this.lastActivityAt = openedAt;
-        this.session = new ProxySession(server.settings(), this, redirect);
+        Optional<Destination> known = socks.map(s -> new Destination(s.handshake().target(), Destination.Source.SOCKS5));
+        this.session = new ProxySession(server.settings(), this, known.isPresent() ? known : redirect);
         this.clientKey = client.register(loop.selector(), SelectionKey.OP_READ, new Side(false));
         log.info("accept").with("conn", id).with("client", Endpoints.format(clientAddress))
-                .with("original_dst", redirect.map(Destination::toString).orElse(null)).log();
+                .with("original_dst", redirect.map(Destination::toString).orElse(null))
+                .with("socks5_dst", known.map(Destination::toString).orElse(null)).log();
+        if (socks.isPresent()) {
+            socksReplyDue = socks.get().handshake();
+            socksEarlyBytes = socks.get().earlyBytes();
+            inEvent = true;
+            try {
+                session.connectBeforeFirstMessage();
+            } finally {
+                inEvent = false;
+            }
+        }
         afterEvent();
     }
 
@@ -101,14 +142,54 @@ final class Connection implements SessionActions {
         })));
     }
 
+    /**
+     * Connects directly, or through the upstream SOCKS5 proxy when it carries this destination
+     * (with fresh random credentials: a circuit of its own), or after a name lookup off the loop.
+     */
     @Override
     public void connectPeer(InetSocketAddress address) {
         dropPeer();
+        int attempt = ++peerAttempt;
+        Optional<Socks5Config.Upstream> upstream = server.socks5().upstream().filter(u -> u.carries(address));
+        upstreamHop = upstream.map(Socks5Config.Upstream::address).orElse(null);
         log.info("connect").with("conn", id).with("dest", Endpoints.format(address))
                 .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
+                .with("upstream", upstreamHop != null ? Endpoints.format(upstreamHop) : null)
                 .with("network", session.network().map(n -> n.name()).orElse(null))
                 .with("transport", session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null))
                 .log();
+        if (upstream.isPresent()) {
+            upstreamHandshake = new Socks5Client(address, Optional.of(UpstreamCredentials.random(server.settings().rng())));
+            open(upstream.get().address());
+        } else if (address.isUnresolved()) {
+            server.resolver().resolve(address.getHostString(), (ip, failure) -> loop.execute(() -> event(() -> {
+                if (attempt == peerAttempt) {
+                    resolved(address, ip, failure);
+                }
+            })));
+        } else {
+            open(address);
+        }
+    }
+
+    private void resolved(InetSocketAddress name, java.net.InetAddress ip, String failure) {
+        if (ip == null) {
+            socksFailure = Socks5Reply.HOST_UNREACHABLE;
+            session.onPeerConnectFailed(failure);
+            return;
+        }
+        InetSocketAddress address = new InetSocketAddress(ip, name.getPort());
+        Optional<String> refusal = server.destinationRefusal(address);
+        if (refusal.isPresent()) {
+            socksFailure = Socks5Reply.NOT_ALLOWED;
+            session.onPeerConnectFailed(name.getHostString() + " resolves to " + refusal.get());
+            return;
+        }
+        log.event(EventLog.Level.DEBUG, "resolved").with("conn", id).with("name", name.getHostString()).with("address", Endpoints.format(address)).log();
+        open(address);
+    }
+
+    private void open(InetSocketAddress address) {
         try {
             peer = SocketChannel.open(address.getAddress() instanceof java.net.Inet6Address
                     ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
@@ -117,12 +198,17 @@ final class Connection implements SessionActions {
             peerConnecting = true;
             peerKey = peer.register(loop.selector(), SelectionKey.OP_CONNECT, new Side(true));
             if (peer.connect(address)) {
-                loop.execute(() -> event(this::peerConnected));
+                loop.execute(() -> event(this::tcpConnected));
             }
         } catch (IOException | RuntimeException e) {
             String why = describe(e);
-            loop.execute(() -> event(() -> session.onPeerConnectFailed(why)));
+            socksFailure = Socks5Failures.forConnectError(e);
+            loop.execute(() -> event(() -> connectFailed(why)));
         }
+    }
+
+    private void connectFailed(String why) {
+        session.onPeerConnectFailed(upstreamHop != null ? "upstream SOCKS5 proxy " + Endpoints.format(upstreamHop) + ": " + why : why);
     }
 
     @Override
@@ -137,6 +223,10 @@ final class Connection implements SessionActions {
 
     @Override
     public void close() {
+        if (socksReplyDue != null) {
+            toClient.add(ByteBuffer.wrap(socksReplyDue.reply(socksFailure, Socks5Server.UNSPECIFIED)));
+            socksReplyDue = null;
+        }
         if (!closing) {
             closing = true;
             closeDeadline = System.nanoTime() + config.closeFlushTimeout().toNanos();
@@ -164,10 +254,11 @@ final class Connection implements SessionActions {
                     try {
                         peer.finishConnect();
                     } catch (IOException e) {
-                        session.onPeerConnectFailed(describe(e));
+                        socksFailure = upstreamHop != null ? Socks5Reply.GENERAL_FAILURE : Socks5Failures.forConnectError(e);
+                        connectFailed(describe(e));
                         return;
                     }
-                    peerConnected();
+                    tcpConnected();
                 }
                 if (key.isValid() && key.isWritable()) {
                     write(peerSide);
@@ -200,13 +291,73 @@ final class Connection implements SessionActions {
         }
     }
 
-    private void peerConnected() {
+    /** The TCP connection is made: to the peer, or to the upstream proxy that must connect onwards. */
+    private void tcpConnected() {
         peerConnecting = false;
-        handshakeStartedAt = System.nanoTime();
+        if (upstreamHandshake != null) {
+            toPeer.add(ByteBuffer.wrap(upstreamHandshake.takeOutput()));
+        } else {
+            peerConnected();
+        }
+    }
+
+    /**
+     * Reads the upstream proxy's handshake one byte at a time (a few dozen bytes at most), so that
+     * whatever the peer sends after the reply stays in the socket until the session wants it.
+     */
+    private void readUpstreamHandshake() throws IOException {
+        while (upstreamHandshake != null) {
+            ByteBuffer one = loop.readBuffer().limit(1);
+            int n = peer.read(one);
+            if (n == 0) {
+                return;
+            }
+            try {
+                if (n < 0) {
+                    upstreamHandshake.onEof();
+                }
+                boolean connected = upstreamHandshake.receive(one.flip());
+                toPeer.add(ByteBuffer.wrap(upstreamHandshake.takeOutput()));
+                if (connected) {
+                    upstreamHandshake = null;
+                    peerConnected();
+                }
+            } catch (Socks5Exception e) {
+                upstreamHandshake = null;
+                socksFailure = e.reply().filter(r -> e.reason() == Socks5Exception.Reason.REFUSED).orElse(Socks5Reply.GENERAL_FAILURE);
+                connectFailed(e.getMessage());
+            }
+        }
+    }
+
+    /** The peer is reachable: a SOCKS5 client gets its reply now, then the session goes on. */
+    private void peerConnected() {
+        if (socksReplyDue != null) {
+            InetSocketAddress local = null;
+            try {
+                local = (InetSocketAddress) peer.getLocalAddress();
+            } catch (IOException e) {
+                // the bound address is informational only
+            }
+            toClient.add(ByteBuffer.wrap(socksReplyDue.reply(Socks5Reply.SUCCEEDED,
+                    local != null && upstreamHop == null ? local : Socks5Server.UNSPECIFIED)));
+            socksReplyDue = null;
+        }
         session.onPeerConnected();
+        if (socksEarlyBytes != null) {
+            ByteBuffer early = socksEarlyBytes;
+            socksEarlyBytes = null;
+            if (early.hasRemaining()) {
+                session.onClientBytes(early);
+            }
+        }
     }
 
     private void read(boolean peerSide) throws IOException {
+        if (peerSide && upstreamHandshake != null) {
+            readUpstreamHandshake();
+            return;
+        }
         SocketChannel ch = peerSide ? peer : client;
         ByteBuffer buf = loop.readBuffer();
         int n = ch.read(buf);
@@ -348,7 +499,8 @@ final class Connection implements SessionActions {
                 peerOps = SelectionKey.OP_CONNECT;
             } else {
                 peerOps = 0;
-                if (readable && session.wantsPeerBytes() && toClient.bytes() < config.queueHighWatermark()) {
+                if (readable && (upstreamHandshake != null
+                        || session.wantsPeerBytes() && toClient.bytes() < config.queueHighWatermark())) {
                     peerOps |= SelectionKey.OP_READ;
                 }
                 if (toPeer.canWrite()) {
@@ -360,6 +512,9 @@ final class Connection implements SessionActions {
     }
 
     private void onPhaseChange(ProxySession.Phase from, ProxySession.Phase to) {
+        if (to == ProxySession.Phase.HANDSHAKE) {
+            handshakeStartedAt = System.nanoTime();
+        }
         if (from == ProxySession.Phase.HANDSHAKE && to == ProxySession.Phase.RELAY) {
             handshakeNanos = System.nanoTime() - handshakeStartedAt;
             log.info("v2").with("conn", id).with("session_id", session.stats().sessionId())
@@ -394,6 +549,9 @@ final class Connection implements SessionActions {
             case CLOSED -> Long.MAX_VALUE;
         };
         if (now - since > limit) {
+            if (phase == ProxySession.Phase.CONNECTING) {
+                socksFailure = Socks5Reply.HOST_UNREACHABLE;
+            }
             event(session::onTimeout);
         }
     }
@@ -406,6 +564,7 @@ final class Connection implements SessionActions {
             peerConnecting = false;
             toPeer.clear();
             shutdownPeerPending = false;
+            upstreamHandshake = null;
         }
     }
 
@@ -428,6 +587,7 @@ final class Connection implements SessionActions {
                 .with("client", Endpoints.format(clientAddress))
                 .with("dest", session.destination().map(d -> Endpoints.format(d.address())).orElse(null))
                 .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
+                .with("upstream", upstreamHop != null ? Endpoints.format(upstreamHop) : null)
                 .with("network", session.network().map(n -> n.name()).orElse(null))
                 .with("transport", session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null))
                 .with("session_id", s.sessionId())
@@ -466,6 +626,7 @@ final class Connection implements SessionActions {
         return new ConnectionSnapshot(id, Endpoints.format(clientAddress),
                 dest.map(d -> Endpoints.format(d.address())).orElse(null),
                 dest.map(d -> d.source().logName()).orElse(null),
+                upstreamHop != null ? Endpoints.format(upstreamHop) : null,
                 session.network().map(n -> n.name()).orElse(null),
                 session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null),
                 session.phase().name().toLowerCase(java.util.Locale.ROOT),

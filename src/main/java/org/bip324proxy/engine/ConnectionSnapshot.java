@@ -8,7 +8,8 @@ import org.bip324proxy.relay.TrafficStats;
  * @param id the connection number used in log lines
  * @param client the client's address
  * @param destination the peer's address, null until known
- * @param via how the destination was found (original_dst, tproxy, addr_recv), null until known
+ * @param via how the destination was found (original_dst, tproxy, addr_recv, socks5), null until known
+ * @param upstream the upstream SOCKS5 proxy the peer connection goes through, null if direct
  * @param network the v1 network, null until the client's VERSION was read (or for passthrough)
  * @param transport v2, passthrough or v1_fallback; null until chosen
  * @param phase the session phase (first_message, connecting, handshake, relay, closed)
@@ -21,6 +22,7 @@ public record ConnectionSnapshot(
         String client,
         String destination,
         String via,
+        String upstream,
         String network,
         String transport,
         String phase,

@@ -12,6 +12,8 @@ import org.bip324proxy.relay.TrafficStats;
  */
 final class LoopConnections {
     private final Set<Connection> live = new HashSet<>();
+    /** SOCKS5 clients still negotiating, before they become connections. */
+    private final Set<Socks5Front> fronts = new HashSet<>();
     private TrafficStats closedTraffic = TrafficStats.ZERO;
     private long opened;
     private long closed;
@@ -36,6 +38,18 @@ final class LoopConnections {
 
     List<Connection> live() {
         return List.copyOf(live);
+    }
+
+    void addFront(Socks5Front f) {
+        fronts.add(f);
+    }
+
+    void removeFront(Socks5Front f) {
+        fronts.remove(f);
+    }
+
+    List<Socks5Front> fronts() {
+        return List.copyOf(fronts);
     }
 
     /** This loop's part of a {@link ProxySnapshot}, at {@code now} (System.nanoTime). */

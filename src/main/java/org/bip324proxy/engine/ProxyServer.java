@@ -45,11 +45,14 @@ public final class ProxyServer implements AutoCloseable {
     private static final long ACCEPT_PAUSE_NANOS = 200_000_000L;
 
     private final EngineConfig config;
+    private final Socks5Config socks5;
     private final SessionSettings settings;
     private final EventLog log;
     private final List<EventLoop> loops = new ArrayList<>();
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    private final List<ServerSocketChannel> socks5Listeners = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final List<InetSocketAddress> socks5Bound = new ArrayList<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong(1);
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -62,13 +65,20 @@ public final class ProxyServer implements AutoCloseable {
     private boolean acceptPaused;
     private final List<SelectionKey> acceptKeys = new ArrayList<>();
     private ChecksumWorkers checksumWorkers;
+    private Resolver resolver;
 
     /**
      * @param settings session settings; its own-address predicate is combined with the bound
      *     listener addresses, so a destination equal to the proxy itself is never dialled
      */
     public ProxyServer(EngineConfig config, SessionSettings settings, EventLog log) {
+        this(config, Socks5Config.NONE, settings, log);
+    }
+
+    /** A proxy that also serves SOCKS5 clients and/or reaches peers through an upstream SOCKS5 proxy. */
+    public ProxyServer(EngineConfig config, Socks5Config socks5, SessionSettings settings, EventLog log) {
         this.config = config;
+        this.socks5 = socks5;
         this.log = log;
         this.settings = new SessionSettings(settings.networks(), settings.destinationMode(), settings.v1Fallback(),
                 settings.userAgentSuffix(), settings.aeadBackend(),
@@ -83,24 +93,35 @@ public final class ProxyServer implements AutoCloseable {
     public void start() throws IOException {
         try {
             for (InetSocketAddress address : config.listen()) {
-                listeners.add(bind(address));
+                listeners.add(bind(address, config.tproxy(), bound));
+            }
+            for (InetSocketAddress address : socks5.listen()) {
+                socks5Listeners.add(bind(address, false, socks5Bound));
             }
         } catch (IOException e) {
             closeListeners();
             throw e;
         }
         checksumWorkers = new ChecksumWorkers(config.threads(), CHECKSUM_THREAD_PREFIX);
+        resolver = new Resolver();
         for (int i = 0; i < config.threads(); i++) {
             EventLoop loop = new EventLoop(LOOP_THREAD_PREFIX + i);
             LoopConnections connections = new LoopConnections();
-            loop.onTick(now -> connections.live().forEach(c -> c.onTick(now)));
+            loop.onTick(now -> {
+                connections.live().forEach(c -> c.onTick(now));
+                connections.fronts().forEach(f -> f.onTick(now));
+            });
             loops.add(loop);
             loopConnections.put(loop, connections);
         }
         EventLoop acceptLoop = loops.get(0);
         for (ServerSocketChannel listener : listeners) {
             acceptKeys.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
-                    (EventLoop.Handler) key -> accept(listener)));
+                    (EventLoop.Handler) key -> accept(listener, false)));
+        }
+        for (ServerSocketChannel listener : socks5Listeners) {
+            acceptKeys.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
+                    (EventLoop.Handler) key -> accept(listener, true)));
         }
         acceptLoop.onTick(this::resumeAcceptingIfDue);
         startedAt = System.nanoTime();
@@ -109,10 +130,14 @@ public final class ProxyServer implements AutoCloseable {
                 .with("threads", config.threads()).with("aead", settings.aeadBackend().cliName())
                 .with("networks", String.join(",", settings.networks().stream().map(n -> n.name()).toList()))
                 .with("destination", settings.destinationMode().cliName())
-                .with("v1_fallback", settings.v1Fallback()).log();
+                .with("v1_fallback", settings.v1Fallback())
+                .with("socks5", socks5Bound.isEmpty() ? null : String.join(",", socks5Bound.stream().map(Endpoints::format).toList()))
+                .with("socks5_auth", socks5Bound.isEmpty() ? null : socks5.users().required() ? "users" : "none")
+                .with("upstream_socks5", socks5.upstream().map(u -> Endpoints.format(u.address()) + " for " + u.scope().cliName()).orElse(null))
+                .log();
     }
 
-    private ServerSocketChannel bind(InetSocketAddress address) throws IOException {
+    private ServerSocketChannel bind(InetSocketAddress address, boolean tproxy, List<InetSocketAddress> boundTo) throws IOException {
         boolean v6 = address.getAddress() instanceof Inet6Address;
         ServerSocketChannel ch;
         try {
@@ -125,7 +150,7 @@ public final class ProxyServer implements AutoCloseable {
             if (v6) {
                 ListenerOptions.ipv6Only(ch); // IPv4 gets its own listener
             }
-            if (config.tproxy()) {
+            if (tproxy) {
                 try {
                     ListenerOptions.transparent(ch);
                 } catch (ErrnoException e) {
@@ -135,19 +160,19 @@ public final class ProxyServer implements AutoCloseable {
             }
             ch.bind(address, BACKLOG);
             ch.configureBlocking(false);
-            bound.add((InetSocketAddress) ch.getLocalAddress());
+            boundTo.add((InetSocketAddress) ch.getLocalAddress());
             return ch;
         } catch (BindException e) {
             ch.close();
             throw new BindException("cannot listen on " + Endpoints.format(address) + ": " + e.getMessage()
-                    + " (another bip324-proxy running? choose another --listen address)");
+                    + " (another bip324-proxy running? choose another " + (boundTo == bound ? "--listen" : "--socks5") + " address)");
         } catch (IOException e) {
             ch.close();
             throw new IOException("cannot listen on " + Endpoints.format(address) + ": " + e.getMessage(), e);
         }
     }
 
-    private void accept(ServerSocketChannel listener) {
+    private void accept(ServerSocketChannel listener, boolean socks) {
         while (true) {
             SocketChannel ch;
             try {
@@ -162,11 +187,11 @@ public final class ProxyServer implements AutoCloseable {
             if (ch == null) {
                 return;
             }
-            handOver(ch);
+            handOver(ch, socks);
         }
     }
 
-    private void handOver(SocketChannel ch) {
+    private void handOver(SocketChannel ch, boolean socks) {
         long id = nextId.getAndIncrement();
         InetSocketAddress clientAddress;
         Optional<Destination> redirect;
@@ -180,7 +205,7 @@ public final class ProxyServer implements AutoCloseable {
             }
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            redirect = redirectDestination(id, ch);
+            redirect = socks ? Optional.empty() : redirectDestination(id, ch);
         } catch (IOException e) {
             log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
             try {
@@ -195,7 +220,11 @@ public final class ProxyServer implements AutoCloseable {
         EventLoop loop = loops.get(index);
         loop.execute(() -> {
             try {
-                loopConnections.get(loop).add(new Connection(id, loop, this, ch, clientAddress, redirect));
+                if (socks) {
+                    loopConnections.get(loop).addFront(new Socks5Front(id, loop, this, ch, clientAddress));
+                } else {
+                    loopConnections.get(loop).add(new Connection(id, loop, this, ch, clientAddress, redirect, Optional.empty()));
+                }
             } catch (IOException e) {
                 active.decrementAndGet();
                 log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
@@ -226,6 +255,36 @@ public final class ProxyServer implements AutoCloseable {
             acceptPaused = false;
             acceptKeys.stream().filter(SelectionKey::isValid).forEach(k -> k.interestOps(SelectionKey.OP_ACCEPT));
         }
+    }
+
+    /**
+     * Why the proxy must not connect to {@code target} (a SOCKS5 CONNECT target, or the address
+     * its name resolved to), if it must not: the one place that decides where SOCKS5 clients may go.
+     */
+    Optional<String> destinationRefusal(InetSocketAddress target) {
+        if (target.isUnresolved()) {
+            if (Socks5Config.isOnion(target) && socks5.upstream().filter(u -> u.carries(target)).isEmpty()) {
+                return Optional.of(".onion destinations are only reachable through --upstream-socks5 (e.g. Tor)");
+            }
+            return Optional.empty(); // checked again once resolved, unless the upstream proxy resolves it
+        }
+        if (target.getPort() == 0 || target.getAddress().isAnyLocalAddress() || target.getAddress().isMulticastAddress()) {
+            return Optional.of(Endpoints.format(target) + " is not a usable destination");
+        }
+        if (settings.isOwnAddress().test(target)) {
+            return Optional.of(Endpoints.format(target) + " is the proxy itself: refusing to connect (would loop)");
+        }
+        return Optional.empty();
+    }
+
+    /** A SOCKS5 client closed or was refused before it became a connection; on its loop thread. */
+    void frontClosed(Socks5Front f) {
+        active.decrementAndGet();
+        loopConnections.get(f.loop()).removeFront(f);
+    }
+
+    LoopConnections loopConnections(EventLoop loop) {
+        return loopConnections.get(loop);
     }
 
     /** Called on the connection's own loop thread, which alone touches that loop's set. */
@@ -293,7 +352,10 @@ public final class ProxyServer implements AutoCloseable {
     /** Asks every live connection to close (flushing what is queued), each on its own loop. */
     void closeAllConnections() {
         for (EventLoop loop : loops) {
-            loop.execute(() -> loopConnections.get(loop).live().forEach(Connection::stopForShutdown));
+            loop.execute(() -> {
+                loopConnections.get(loop).fronts().forEach(Socks5Front::stopForShutdown);
+                loopConnections.get(loop).live().forEach(Connection::stopForShutdown);
+            });
         }
     }
 
@@ -306,7 +368,12 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private boolean isListenerAddress(InetSocketAddress a) {
-        for (InetSocketAddress b : bound) {
+        if (a.isUnresolved()) {
+            return false;
+        }
+        List<InetSocketAddress> own = new ArrayList<>(bound);
+        own.addAll(socks5Bound);
+        for (InetSocketAddress b : own) {
             if (b.getPort() != a.getPort()) {
                 continue;
             }
@@ -336,6 +403,11 @@ public final class ProxyServer implements AutoCloseable {
         return List.copyOf(bound);
     }
 
+    /** The SOCKS5 listeners' addresses actually bound. */
+    public List<InetSocketAddress> socks5Addresses() {
+        return List.copyOf(socks5Bound);
+    }
+
     /** Connections currently open. */
     public int activeConnections() {
         return active.get();
@@ -358,6 +430,14 @@ public final class ProxyServer implements AutoCloseable {
         return checksumWorkers;
     }
 
+    Resolver resolver() {
+        return resolver;
+    }
+
+    Socks5Config socks5() {
+        return socks5;
+    }
+
     EngineConfig config() {
         return config;
     }
@@ -371,7 +451,9 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private void closeListeners() {
-        for (ServerSocketChannel l : listeners) {
+        List<ServerSocketChannel> all = new ArrayList<>(listeners);
+        all.addAll(socks5Listeners);
+        for (ServerSocketChannel l : all) {
             try {
                 l.close();
             } catch (IOException ignored) {
@@ -387,6 +469,9 @@ public final class ProxyServer implements AutoCloseable {
         loops.forEach(EventLoop::shutdown);
         if (checksumWorkers != null) {
             checksumWorkers.close(); // a job still submitted runs on its loop instead
+        }
+        if (resolver != null) {
+            resolver.close();
         }
         for (EventLoop loop : loops) {
             try {

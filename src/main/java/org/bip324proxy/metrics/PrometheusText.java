@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
+import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.TrafficStats;
 
 /**
@@ -38,6 +39,16 @@ public final class PrometheusText {
         Map<String, Long> open = new TreeMap<>(Map.of("v2", 0L, "passthrough", 0L, "v1_fallback", 0L, "none", 0L));
         s.connections().forEach(c -> open.merge(c.transport() == null ? "none" : c.transport(), 1L, Long::sum));
         open.forEach((k, v) -> sample("connections_open", label("transport", k), v));
+        family("connections_open_by_source", "gauge",
+                "Client connections open now, by how their destination was found (none = not known yet).");
+        Map<String, Long> bySource = new TreeMap<>(Map.of("none", 0L));
+        for (Destination.Source source : Destination.Source.values()) {
+            bySource.put(source.logName(), 0L);
+        }
+        s.connections().forEach(c -> bySource.merge(c.via() == null ? "none" : c.via(), 1L, Long::sum));
+        bySource.forEach((k, v) -> sample("connections_open_by_source", label("source", k), v));
+        family("connections_open_through_upstream", "gauge", "Client connections whose peer is reached through --upstream-socks5.");
+        sample("connections_open_through_upstream", "", s.connections().stream().filter(c -> c.upstream() != null).count());
         family("connections_opened_total", "counter", "Client connections accepted since start.");
         sample("connections_opened_total", "", s.opened());
         family("connections_closed_total", "counter", "Client connections finished since start.");

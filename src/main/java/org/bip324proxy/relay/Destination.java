@@ -11,7 +11,9 @@ public record Destination(InetSocketAddress address, Source source) {
         /** The accepted socket's local address under TPROXY. */
         TPROXY,
         /** The addr_recv field of the client's VERSION message (direct connections). */
-        ADDR_RECV;
+        ADDR_RECV,
+        /** The CONNECT request of a client of the SOCKS5 listener (may be a domain name). */
+        SOCKS5;
 
         public String logName() {
             return name().toLowerCase(java.util.Locale.ROOT);

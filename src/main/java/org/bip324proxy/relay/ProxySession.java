@@ -36,6 +36,7 @@ import org.bip324proxy.v2.V2Transport;
  * <p>Phases and allowed transitions:
  * <pre>
  * FIRST_MESSAGE -> CONNECTING   destination known (VERSION read, or not v1 → passthrough)
+ * CONNECTING    -> FIRST_MESSAGE connected before the first message ({@link #connectBeforeFirstMessage})
  * CONNECTING    -> HANDSHAKE    connected, transport V2: our key and garbage sent
  * CONNECTING    -> RELAY        connected, transport PASSTHROUGH or V1_FALLBACK
  * HANDSHAKE     -> RELAY        peer's version packet received
@@ -83,18 +84,34 @@ public final class ProxySession {
     private V1ToV2 toPeer;
     private V2ToV1 toClient;
     private boolean versionSent;
+    /** Connected before the client's first message; the transport is chosen on that message. */
+    private boolean peerWaiting;
     private long peerBytesBeforeKey;
     private boolean clientEof;
     private boolean peerEof;
 
     /**
-     * @param redirectDestination the destination the OS reported (SO_ORIGINAL_DST or TPROXY), if any;
+     * @param redirectDestination the destination the OS reported (SO_ORIGINAL_DST or TPROXY) or the
+     *     client named (SOCKS5 CONNECT), if any;
      *     already filtered of the proxy's own addresses by the caller or here
      */
     public ProxySession(SessionSettings settings, SessionActions actions, Optional<Destination> redirectDestination) {
         this.settings = settings;
         this.actions = actions;
         this.redirectDestination = redirectDestination.filter(d -> !settings.isOwnAddress().test(d.address()));
+    }
+
+    /**
+     * Connects to the known destination before the client's first message: a SOCKS5 client names
+     * its destination and sends nothing until the proxy replies that it is connected. The first
+     * message then chooses the transport on the open connection (v1 → BIP324, else passthrough).
+     */
+    public void connectBeforeFirstMessage() {
+        if (phase != Phase.FIRST_MESSAGE || redirectDestination.isEmpty()) {
+            throw new IllegalStateException("no known destination to connect to in phase " + phase);
+        }
+        destination = redirectDestination.get();
+        connect();
     }
 
     // ---- events from the engine ------------------------------------------------------------
@@ -125,6 +142,11 @@ public final class ProxySession {
     /** The connection requested by {@link SessionActions#connectPeer} is established. */
     public void onPeerConnected() {
         if (phase != Phase.CONNECTING) {
+            return;
+        }
+        if (transport == null) {
+            peerWaiting = true;
+            phase = Phase.FIRST_MESSAGE;
             return;
         }
         switch (transport) {
@@ -339,6 +361,9 @@ public final class ProxySession {
     }
 
     private Optional<Destination> chooseDestination() {
+        if (peerWaiting) {
+            return Optional.of(destination);
+        }
         SessionSettings.DestinationMode mode = settings.destinationMode();
         if (mode != SessionSettings.DestinationMode.ADDR_RECV && redirectDestination.isPresent()) {
             return redirectDestination;
@@ -366,7 +391,12 @@ public final class ProxySession {
 
     private void connect() {
         phase = Phase.CONNECTING;
-        actions.connectPeer(destination.address());
+        if (peerWaiting) {
+            peerWaiting = false;
+            onPeerConnected();
+        } else {
+            actions.connectPeer(destination.address());
+        }
     }
 
     private boolean tryV1Fallback(String why) {

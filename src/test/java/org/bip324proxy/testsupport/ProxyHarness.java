@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.engine.EngineConfig;
 import org.bip324proxy.engine.ProxyServer;
+import org.bip324proxy.engine.Socks5Config;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.v1.Network;
@@ -28,8 +29,8 @@ public final class ProxyHarness implements AutoCloseable {
     private final ProxyServer server;
     private final LogLines lines = new LogLines();
 
-    private ProxyHarness(EngineConfig config, SessionSettings settings) throws java.io.IOException {
-        server = new ProxyServer(config, settings,
+    private ProxyHarness(EngineConfig config, Socks5Config socks5, SessionSettings settings) throws java.io.IOException {
+        server = new ProxyServer(config, socks5, settings,
                 new EventLog(new PrintStream(lines, true, StandardCharsets.UTF_8), EventLog.Format.TEXT, EventLog.Level.DEBUG));
         server.start();
     }
@@ -41,6 +42,11 @@ public final class ProxyHarness implements AutoCloseable {
     /** Where clients connect. */
     public InetSocketAddress address() {
         return server.boundAddresses().get(0);
+    }
+
+    /** Where SOCKS5 clients connect (the first --socks5 listener). */
+    public InetSocketAddress socks5Address() {
+        return server.socks5Addresses().get(0);
     }
 
     public ProxyServer server() {
@@ -89,6 +95,19 @@ public final class ProxyHarness implements AutoCloseable {
         private Duration idleTimeout = Duration.ofMinutes(10);
         private int bufferLimit = 1 << 20;
         private int maxConnections = 100;
+        private Socks5Config socks5 = Socks5Config.NONE;
+
+        /** SOCKS5 settings; {@link #socks5Listener()} for a plain loopback listener. */
+        public Builder socks5(Socks5Config c) {
+            socks5 = c;
+            return this;
+        }
+
+        /** A SOCKS5 listener on an ephemeral loopback port, no auth file, no upstream. */
+        public Builder socks5Listener() {
+            return socks5(new Socks5Config(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                    org.bip324proxy.socks5.Socks5Users.ANYONE, Socks5Config.DEFAULT_GREETING_TIMEOUT, Optional.empty()));
+        }
 
         public Builder networks(List<Network> n) {
             networks = n;
@@ -141,7 +160,7 @@ public final class ProxyHarness implements AutoCloseable {
             EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                     false, 2, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
                     closeFlushTimeout, bufferLimit);
-            return new ProxyHarness(config, settings);
+            return new ProxyHarness(config, socks5, settings);
         }
     }
 

@@ -37,18 +37,28 @@ public final class V1TestClient implements AutoCloseable {
      *     kernel's automatic sizing
      */
     public V1TestClient(InetSocketAddress proxy, Network network, Duration timeout, int receiveBuffer) throws IOException {
-        socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
-        }
-        socket.setTcpNoDelay(true);
-        socket.connect(proxy, (int) timeout.toMillis());
+        this(connect(proxy, timeout, receiveBuffer), network, timeout);
+    }
+
+    /** A client over a socket already connected (e.g. through a SOCKS5 handshake). */
+    public V1TestClient(Socket connected, Network network, Duration timeout) throws IOException {
+        socket = connected;
         socket.setSoTimeout((int) timeout.toMillis());
         in = socket.getInputStream();
         out = socket.getOutputStream();
         encoder = new V1FrameEncoder(network);
         decoder = new V1FrameDecoder(network, 0);
         readBuf.flip();
+    }
+
+    private static Socket connect(InetSocketAddress proxy, Duration timeout, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.setTcpNoDelay(true);
+        socket.connect(proxy, (int) timeout.toMillis());
+        return socket;
     }
 
     public void send(String command, byte[] payload) throws IOException {

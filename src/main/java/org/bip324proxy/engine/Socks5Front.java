@@ -1,0 +1,185 @@
+package org.bip324proxy.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.socks5.Socks5Exception;
+import org.bip324proxy.socks5.Socks5Reply;
+import org.bip324proxy.socks5.Socks5Server;
+
+/**
+ * A SOCKS5 client's connection until its CONNECT request is complete: greeting, authentication
+ * and request through the sans-I/O {@link Socks5Server}, within the greeting timeout (slowloris).
+ * Then the destination is checked and the socket handed to a {@link Connection}, which replies
+ * once the peer is connected. Holds at most one 513-byte message and a few reply bytes.
+ */
+final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
+    private final long id;
+    private final EventLoop loop;
+    private final ProxyServer server;
+    private final SocketChannel client;
+    private final InetSocketAddress clientAddress;
+    private final SelectionKey key;
+    private final Socks5Server handshake;
+    private final long deadline;
+    private ByteBuffer unsent = ByteBuffer.allocate(0);
+    private boolean done;
+    private boolean closeWhenSent;
+
+    Socks5Front(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress)
+            throws IOException {
+        this.id = id;
+        this.loop = loop;
+        this.server = server;
+        this.client = client;
+        this.clientAddress = clientAddress;
+        this.handshake = new Socks5Server(server.socks5().users());
+        this.deadline = System.nanoTime() + server.socks5().greetingTimeout().toNanos();
+        this.key = client.register(loop.selector(), SelectionKey.OP_READ, this);
+        server.log().event(org.bip324proxy.log.EventLog.Level.DEBUG, "socks5_accept").with("conn", id).with("client", Endpoints.format(clientAddress)).log();
+    }
+
+    @Override
+    public void onReady(SelectionKey k) throws IOException {
+        if (done) {
+            return;
+        }
+        if (k.isWritable()) {
+            flush();
+        }
+        if (!done && !closeWhenSent && k.isValid() && k.isReadable()) {
+            read();
+        }
+    }
+
+    @Override
+    public void onFailure(Exception e) {
+        refuse(Connection.describe(e), null);
+    }
+
+    private void read() throws IOException {
+        ByteBuffer buf = loop.readBuffer();
+        int n = client.read(buf);
+        try {
+            if (n < 0) {
+                handshake.onEof();
+                refuse("client closed after its CONNECT request and before the reply", null);
+                return;
+            }
+            buf.flip();
+            boolean complete = handshake.receive(buf);
+            send(handshake.takeOutput());
+            if (complete) {
+                requestComplete(buf);
+            }
+        } catch (Socks5Exception e) {
+            refuse(e.getMessage(), null); // with the answer the RFCs give, already in the output
+        }
+    }
+
+    private void requestComplete(ByteBuffer rest) {
+        InetSocketAddress target = handshake.target();
+        Optional<String> refusal = server.destinationRefusal(target);
+        if (refusal.isPresent()) {
+            refuse(refusal.get(), target);
+            return;
+        }
+        ByteBuffer early = ByteBuffer.allocate(rest.remaining()).put(rest).flip();
+        done = true;
+        server.loopConnections(loop).removeFront(this);
+        try {
+            server.loopConnections(loop).add(new Connection(id, loop, server, client, clientAddress, Optional.empty(),
+                    Optional.of(new Connection.Socks5Handover(handshake, early))));
+        } catch (IOException e) {
+            server.log().warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
+            closeNow();
+        }
+    }
+
+    /**
+     * Refuses the client, logged first: it gets what the handshake still has to say (0xFF, auth
+     * status 1, reply 0x07/0x08), or for a refused CONNECT target the reply 0x02.
+     */
+    private void refuse(String reason, InetSocketAddress target) {
+        server.log().warn("socks5_refused").with("conn", id).with("client", Endpoints.format(clientAddress))
+                .with("dest", target != null ? Endpoints.format(target) : null).with("reason", reason).log();
+        send(handshake.takeOutput());
+        if (handshake.state() == Socks5Server.State.REQUEST_RECEIVED) {
+            send(handshake.reply(target != null ? Socks5Reply.NOT_ALLOWED : Socks5Reply.GENERAL_FAILURE, Socks5Server.UNSPECIFIED));
+        }
+        closeWhenSent = true;
+        flushQuietly();
+    }
+
+    private void send(byte[] bytes) {
+        if (bytes.length == 0) {
+            return;
+        }
+        ByteBuffer joined = ByteBuffer.allocate(unsent.remaining() + bytes.length).put(unsent).put(bytes).flip();
+        unsent = joined;
+        flushQuietly();
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (IOException e) {
+            closeNow();
+        }
+    }
+
+    private void flush() throws IOException {
+        if (done) {
+            return;
+        }
+        if (unsent.hasRemaining()) {
+            client.write(unsent);
+        }
+        if (!unsent.hasRemaining() && closeWhenSent) {
+            closeNow();
+        } else if (key.isValid()) {
+            key.interestOps((unsent.hasRemaining() ? SelectionKey.OP_WRITE : 0) | (closeWhenSent ? 0 : SelectionKey.OP_READ));
+        }
+    }
+
+    /** Timer check on every loop tick: the greeting timeout, and a bound on sending a refusal. */
+    void onTick(long now) {
+        if (!done && now - deadline > 0) {
+            if (closeWhenSent) {
+                closeNow();
+            } else {
+                refuse("no complete SOCKS5 greeting and CONNECT request within " + server.socks5().greetingTimeout().toMillis()
+                        + " ms (" + handshake.state().name().toLowerCase(java.util.Locale.ROOT) + ")", null);
+                if (!done) {
+                    closeNow(); // a client that does not read gets no more time
+                }
+            }
+        }
+    }
+
+    /** The proxy stops: drop a client still negotiating. */
+    void stopForShutdown() {
+        closeNow();
+    }
+
+    private void closeNow() {
+        if (done) {
+            return;
+        }
+        done = true;
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        server.frontClosed(this);
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+}
