@@ -24,7 +24,7 @@ final class Socks5Options {
 
     @Option(names = "--socks5-auth", paramLabel = "FILE",
             description = "Require SOCKS5 username/password (RFC 1929) from this file: one USERNAME:PASSWORD per line, "
-                    + "'#' comments. Default: none (any client is accepted; a username it sends is ignored).")
+                    + "'#' comments. Default: none (any client is accepted; credentials it sends are ignored).")
     Path authFile;
 
     @Option(names = "--socks5-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,

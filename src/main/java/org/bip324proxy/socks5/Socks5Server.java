@@ -17,8 +17,9 @@ import java.util.Optional;
  * status 1, reply 0x07 or 0x08) is then in {@link #takeOutput()}, to be sent before closing.
  *
  * <pre>
- * GREETING -> AUTH              username/password chosen (RFC 1928 §3, RFC 1929 §2)
- * GREETING -> REQUEST           no authentication chosen
+ * GREETING -> AUTH              username/password chosen (RFC 1928 §3, RFC 1929 §2): required
+ *                               by the users file, or the only method offered
+ * GREETING -> REQUEST           no authentication chosen (offered, and no users file)
  * AUTH     -> REQUEST           credentials accepted
  * REQUEST  -> REQUEST_RECEIVED  a complete CONNECT request (§4)
  * REQUEST_RECEIVED -> REPLIED   {@link #reply} with SUCCEEDED (§6)
@@ -149,13 +150,14 @@ public final class Socks5Server {
             noAuth |= message.u8(i) == Socks5Wire.METHOD_NO_AUTH;
             password |= message.u8(i) == Socks5Wire.METHOD_USERNAME_PASSWORD;
         }
-        // Username/password whenever offered: even unchecked, the username isolates upstream circuits.
-        if (password) {
-            send(new byte[] {Socks5Wire.VERSION, Socks5Wire.METHOD_USERNAME_PASSWORD});
-            state = State.AUTH;
-        } else if (noAuth && !users.required()) {
+        // Without required users, "no authentication" when offered: a username would not be used,
+        // and e.g. the JDK's client would send the OS user name.
+        if (noAuth && !users.required()) {
             send(new byte[] {Socks5Wire.VERSION, Socks5Wire.METHOD_NO_AUTH});
             state = State.REQUEST;
+        } else if (password) {
+            send(new byte[] {Socks5Wire.VERSION, Socks5Wire.METHOD_USERNAME_PASSWORD});
+            state = State.AUTH;
         } else {
             send(new byte[] {Socks5Wire.VERSION, (byte) Socks5Wire.NO_ACCEPTABLE_METHODS});
             throw new Socks5Exception(Socks5Exception.Reason.NO_ACCEPTABLE_METHOD, users.required()

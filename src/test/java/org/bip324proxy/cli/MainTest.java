@@ -100,6 +100,17 @@ class MainTest {
     }
 
     @Test
+    void badSocks5OptionsAreExplained(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertUsageError(run("--socks5", "localhost"), "expected HOST:PORT");
+        assertUsageError(run("--upstream-socks5", "127.0.0.1:9050", "--upstream-for", "tor"), "--upstream-for must be all or onion, got 'tor'");
+        Path users = Files.writeString(dir.resolve("users"), "# users\nalice\n");
+        assertUsageError(run("--socks5-auth", users.toString()), "--socks5-auth needs a --socks5 listener");
+        assertUsageError(run("--socks5", "127.0.0.1:0", "--socks5-auth", users.toString()),
+                "--socks5-auth " + users + ": line 2: expected USERNAME:PASSWORD");
+        assertUsageError(run("--socks5", "127.0.0.1:0", "--socks5-auth", dir.resolve("missing").toString()), "--socks5-auth: cannot read");
+    }
+
+    @Test
     void countsOutOfRangeAreRejected() {
         assertUsageError(run("--threads", "0"), "--threads must be 1..256");
         assertUsageError(run("--max-connections", "0"), "--max-connections must be at least 1");

@@ -112,16 +112,19 @@ class Socks5ServerTest {
     }
 
     @Test
-    void usernamePasswordIsChosenWhenOfferedAndTheUsernameKeptForIsolation() {
-        Run r = run(Socks5Users.ANYONE, hex("0503000102"), auth("stream-7", ""), IPV4_REQUEST);
-        assertTrue(r.complete());
-        assertArrayEquals(hex("0502" + "0100"), r.output());
-        assertEquals(Optional.of("stream-7"), r.server().username());
+    void withoutUsersNoAuthenticationIsPreferredAndAnyCredentialsAccepted() {
+        Run both = run(Socks5Users.ANYONE, hex("0503000102"), IPV4_REQUEST); // as the JDK's client offers
+        assertTrue(both.complete());
+        assertArrayEquals(hex("0500"), both.output());
+        Run onlyPassword = run(Socks5Users.ANYONE, hex("050102"), auth("stream-7", ""), IPV4_REQUEST);
+        assertTrue(onlyPassword.complete());
+        assertArrayEquals(hex("0502" + "0100"), onlyPassword.output());
+        assertEquals(Optional.of("stream-7"), onlyPassword.server().username());
     }
 
     @Test
     void listedUserIsAccepted() {
-        Run r = run(ALICE, hex("050102"), auth("alice", "secret"), IPV4_REQUEST);
+        Run r = run(ALICE, hex("05020002"), auth("alice", "secret"), IPV4_REQUEST);
         assertTrue(r.complete(), String.valueOf(r.error()));
         assertArrayEquals(hex("0502" + "0100"), r.output());
         assertEquals(Optional.of("alice"), r.server().username());
