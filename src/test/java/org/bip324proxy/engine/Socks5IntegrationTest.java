@@ -99,6 +99,23 @@ class Socks5IntegrationTest {
     }
 
     @Test
+    void ipv6ListenerAndIpv6Target() throws Exception {
+        InetSocketAddress v6Loopback = new InetSocketAddress(InetAddress.getByName("::1"), 0);
+        Socks5Config config = new Socks5Config(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), v6Loopback),
+                Socks5Users.ANYONE, Socks5Config.DEFAULT_GREETING_TIMEOUT, Optional.empty());
+        try (ThreadPerConnectionServer echo = new ThreadPerConnectionServer(v6Loopback, "echo6", Socks5IntegrationTest::echo);
+                ProxyHarness proxy = ProxyHarness.builder().socks5(config).start();
+                Socket s = Socks5TestClient.connect(proxy.server().socks5Addresses().get(1), echo.address(), Optional.empty(), TIMEOUT)) {
+            byte[] hello = "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            s.getOutputStream().write(hello);
+            assertArrayEquals(hello, s.getInputStream().readNBytes(hello.length));
+            s.close();
+            String close = proxy.awaitClose(1);
+            assertTrue(close.contains(" client=[::1]:") && close.contains(" dest=[::1]:" + echo.address().getPort() + " "), close);
+        }
+    }
+
+    @Test
     void bytesSentBeforeTheReplyAreKept() throws Exception {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
                 ProxyHarness proxy = ProxyHarness.builder().socks5Listener().start();
