@@ -202,7 +202,7 @@ final class Connection implements SessionActions {
             }
         } catch (IOException | RuntimeException e) {
             String why = describe(e);
-            socksFailure = Socks5Failures.forConnectError(e);
+            socksFailure = upstreamHop != null ? Socks5Reply.GENERAL_FAILURE : Socks5Failures.forConnectError(e);
             loop.execute(() -> event(() -> connectFailed(why)));
         }
     }

@@ -169,6 +169,16 @@ class Socks5IntegrationTest {
     }
 
     @Test
+    void aNameThatResolvesToTheProxyItselfGetsReply2() throws Exception {
+        try (ProxyHarness proxy = ProxyHarness.builder().socks5Listener().start()) {
+            assertReply(Socks5Reply.NOT_ALLOWED, proxy, InetSocketAddress.createUnresolved("localhost", proxy.socks5Address().getPort()));
+            String close = proxy.awaitClose(1);
+            assertTrue(close.contains("localhost resolves to 127.0.0.1:" + proxy.socks5Address().getPort() + " is the proxy itself"), close);
+            assertTrue(proxy.logLines().stream().noneMatch(l -> l.contains(" resolved conn=1 ")), proxy.log());
+        }
+    }
+
+    @Test
     void bindAndUdpAssociateGetReply7() throws Exception {
         try (ProxyHarness proxy = ProxyHarness.builder().socks5Listener().start()) {
             for (String command : List.of("02", "03")) {
