@@ -20,6 +20,7 @@ import org.bip324proxy.engine.EngineConfig;
 import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
+import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,7 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--aead must be auto, jdk or bouncy-castle, got '" + aead + "'");
         }
         Network net = Network.MAINNET;
-        SessionSettings settings = new SessionSettings(List.of(net), SessionSettings.DestinationMode.ADDR_RECV, false,
+        SessionSettings settings = new SessionSettings(List.of(net), SessionSettings.DestinationMode.ADDR_RECV,
+                V1FallbackPolicy.requireV2(),
                 Optional.empty(), backend, a -> false, new SecureRandom());
         EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false,
                 Runtime.getRuntime().availableProcessors(), 100_000, Duration.ofSeconds(30), Duration.ofSeconds(10),

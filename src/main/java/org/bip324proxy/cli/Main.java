@@ -2,6 +2,7 @@ package org.bip324proxy.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,10 @@ import org.bip324proxy.log.EventLog;
 import org.bip324proxy.os.NativeUnavailableException;
 import org.bip324proxy.os.ProcessIdentity;
 import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.relay.KnownV2Peers;
 import org.bip324proxy.relay.SessionSettings;
+import org.bip324proxy.relay.V1FallbackPolicy;
+import org.bip324proxy.state.KnownV2Persistence;
 import org.bip324proxy.v1.Network;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -71,6 +75,7 @@ public final class Main implements Callable<Integer> {
     /** {@link EngineConfig#DEFAULT_QUEUE_HIGH_WATERMARK} as the user writes it. */
     static final String DEFAULT_BUFFER_LIMIT = "4M";
     static final int MAX_THREADS = 256;
+    static final Duration STATE_SAVE_INTERVAL = Duration.ofSeconds(30);
 
     /** The command line running this command: its error stream is where messages go. */
     @Spec
@@ -93,11 +98,29 @@ public final class Main implements Callable<Integer> {
                     + "address). Default: ${DEFAULT-VALUE}.")
     String destination;
 
-    @Option(names = "--v1-fallback", defaultValue = "false",
-            description = "If a peer closes, resets or stays silent instead of answering the BIP324 handshake, "
-                    + "reconnect and relay plain, UNENCRYPTED v1 (logged loudly). Default: ${DEFAULT-VALUE} "
-                    + "(such connections fail).")
-    boolean v1Fallback;
+    @Option(names = "--v1-fallback", paramLabel = "WHEN", arity = "0..1", defaultValue = "prefer-v2",
+            fallbackValue = "prefer-v2",
+            description = "When a peer that does not answer the BIP324 handshake is reconnected and relayed as plain, "
+                    + "UNENCRYPTED v1 (logged loudly): prefer-v2 (Bitcoin Core's rule: nothing at all received and at "
+                    + "least 24 bytes sent; never for a destination known to speak v2, which is refused and logged as "
+                    + "downgrade_refused), always (whenever the peer closes, resets or stays silent before its key), "
+                    + "or never. Default: ${DEFAULT-VALUE}.")
+    String v1Fallback;
+
+    @Option(names = "--require-v2", defaultValue = "false",
+            description = "No plain v1 fallback at all (the same as --v1-fallback=never). Default: false.")
+    boolean requireV2;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Directory where the proxy keeps the destinations known to speak v2 (file "
+                    + KnownV2Persistence.FILE_NAME + "). Default: $STATE_DIRECTORY if set (systemd's StateDirectory, "
+                    + "/var/lib/bip324-proxy), else none (kept in memory only).")
+    Path stateDir;
+
+    @Option(names = "--known-v2-max", paramLabel = "N", defaultValue = "10000",
+            description = "Most destinations remembered as speaking v2 (about 200 bytes each; the least recently "
+                    + "used are forgotten first). Default: ${DEFAULT-VALUE}.")
+    int knownV2Max;
 
     @Option(names = "--user-agent-suffix", paramLabel = "TEXT",
             description = "Append TEXT to the user agent of the client's VERSION message (kept within 256 bytes). "
@@ -191,10 +214,13 @@ public final class Main implements Callable<Integer> {
         SessionSettings settings;
         EngineConfig config;
         Socks5Config socks5Config;
+        KnownV2Peers knownV2;
         try {
             checkCounts();
             log = new EventLog(System.err, EventLog.Format.parse(logFormat), parseLevel(logLevel));
-            settings = new SessionSettings(parseNetworks(networks), parseDestination(destination), v1Fallback,
+            knownV2 = new KnownV2Peers(knownV2Max);
+            settings = new SessionSettings(parseNetworks(networks), parseDestination(destination),
+                    new V1FallbackPolicy(fallbackMode(), knownV2),
                     Optional.ofNullable(userAgentSuffix), parseAead(aead), a -> false, new SecureRandom());
             config = new EngineConfig(listenAddresses(log), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
@@ -207,6 +233,20 @@ public final class Main implements Callable<Integer> {
         checkNotInRedirectGroup();
         Socks5Options.unguarded(socks5Config).forEach(a -> log.warn("socks5_open").with("address", Endpoints.format(a))
                 .with("note", "other hosts can use this SOCKS5 listener: consider --socks5-auth").log());
+        Optional<Path> dir = stateDirectory();
+        KnownV2Persistence state = null;
+        if (dir.isPresent()) {
+            try {
+                state = new KnownV2Persistence(dir.get(), knownV2, STATE_SAVE_INTERVAL, log);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("bip324-proxy: " + e.getMessage());
+                return 1;
+            }
+        } else {
+            log.info("known_v2_in_memory").with("note", "no --state-dir: destinations known to speak v2 are "
+                    + "forgotten at exit").log();
+        }
+        KnownV2Persistence saver = state;
         ProxyServer server = new ProxyServer(config, socks5Config, settings, log);
         // The control socket and metrics first: a proxy that cannot open them exits before it logs "listening".
         ObservabilityOptions.Running windows;
@@ -231,6 +271,9 @@ public final class Main implements Callable<Integer> {
                 server.close();
             } finally {
                 windows.close();
+                if (saver != null) {
+                    saver.close();
+                }
                 stopped.countDown();
             }
         }, "bip324-shutdown"));
@@ -245,6 +288,30 @@ public final class Main implements Callable<Integer> {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("--max-connections must be at least 1, got " + maxConnections);
         }
+    }
+
+    V1FallbackPolicy.Mode fallbackMode() {
+        V1FallbackPolicy.Mode mode = null;
+        for (V1FallbackPolicy.Mode m : V1FallbackPolicy.Mode.values()) {
+            if (m.cliName().equalsIgnoreCase(v1Fallback.trim())) {
+                mode = m;
+            }
+        }
+        if (mode == null) {
+            throw new IllegalArgumentException("--v1-fallback must be prefer-v2, always or never, got '" + v1Fallback + "'");
+        }
+        if (requireV2 && mode == V1FallbackPolicy.Mode.ALWAYS) {
+            throw new IllegalArgumentException("--require-v2 cannot be combined with --v1-fallback=always");
+        }
+        return requireV2 ? V1FallbackPolicy.Mode.REQUIRE_V2 : mode;
+    }
+
+    private Optional<Path> stateDirectory() {
+        if (stateDir != null) {
+            return Optional.of(stateDir);
+        }
+        String systemd = System.getenv("STATE_DIRECTORY"); // may list several, separated by ':'
+        return systemd == null || systemd.isEmpty() ? Optional.empty() : Optional.of(Path.of(systemd.split(":")[0]));
     }
 
     private void checkNotInRedirectGroup() {

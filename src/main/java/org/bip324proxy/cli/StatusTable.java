@@ -14,6 +14,19 @@ final class StatusTable {
     private StatusTable() {
     }
 
+    /** One line: the fallback mode, fallbacks, and refused fallbacks by reason (possible downgrades). */
+    private static String fallback(Object o) {
+        if (o == null) {
+            return "";
+        }
+        Map<String, Object> f = map(o);
+        Map<String, Object> refused = map(f.get("downgrade_refused"));
+        String reasons = refused.isEmpty() ? "none"
+                : refused.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        return String.format(Locale.ROOT, "v1 fallback %s: %d fallbacks; downgrades refused: %s; %d known v2 destinations%n",
+                f.get("mode"), num(f.get("fallbacks")), reasons, num(f.get("known_v2_destinations")));
+    }
+
     static String render(Map<String, Object> status) {
         StringBuilder sb = new StringBuilder();
         Map<String, Object> totals = map(status.get("totals"));
@@ -24,6 +37,7 @@ final class StatusTable {
                 num(status.get("connections_open")), num(status.get("connections_opened")), num(status.get("connections_closed")),
                 handshakes, handshakes > 0 ? " (average " + num(status.get("handshake_ms_total")) / handshakes + " ms)" : ""));
         sb.append(traffic("totals", totals));
+        sb.append(fallback(status.get("v1_fallback")));
         sb.append('\n');
         List<Object> connections = list(status.get("connections"));
         if (connections.isEmpty()) {

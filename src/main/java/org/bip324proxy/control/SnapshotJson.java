@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.relay.TrafficStats;
@@ -23,6 +24,12 @@ public final class SnapshotJson {
         m.put("handshakes", s.handshakes());
         m.put("handshake_ms_total", s.handshakeNanos() / 1_000_000);
         m.put("totals", traffic(s.total()));
+        Map<String, Object> fallback = new LinkedHashMap<>();
+        fallback.put("mode", s.fallback().mode());
+        fallback.put("fallbacks", s.fallback().fallbacks());
+        fallback.put("downgrade_refused", new TreeMap<String, Object>(s.fallback().refusals()));
+        fallback.put("known_v2_destinations", (long) s.fallback().knownV2());
+        m.put("v1_fallback", fallback);
         List<Object> connections = new ArrayList<>();
         for (ConnectionSnapshot c : s.connections()) {
             connections.add(connection(c));

@@ -581,6 +581,12 @@ final class Connection implements SessionActions {
         }
         server.connectionClosed(this);
         var s = session.stats();
+        if (s.downgradeRefused() != null) {
+            log.warn("downgrade_refused").with("conn", id)
+                    .with("dest", session.destination().map(d -> Endpoints.format(d.address())).orElse(null))
+                    .with("reason", s.downgradeRefused())
+                    .with("note", "the peer did not answer BIP324; no plaintext fallback (possible downgrade attack)").log();
+        }
         Optional<String> reason = session.closeReason();
         log.event(reason.isPresent() ? EventLog.Level.WARN : EventLog.Level.INFO, "close")
                 .with("conn", id)

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.V1FallbackPolicy;
 
 /**
  * The connections of one event loop and the totals of those already closed. Only that loop's
@@ -67,6 +68,7 @@ final class LoopConnections {
                 handshakeNanos += c.handshakeNanos();
             }
         }
-        return new ProxySnapshot(0, List.of(), connections, total, opened, closed, handshakes, handshakeNanos);
+        return new ProxySnapshot(0, List.of(), connections, total, opened, closed, handshakes, handshakeNanos,
+                V1FallbackPolicy.Counts.NONE);
     }
 }

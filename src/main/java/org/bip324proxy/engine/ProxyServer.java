@@ -130,7 +130,7 @@ public final class ProxyServer implements AutoCloseable {
                 .with("threads", config.threads()).with("aead", settings.aeadBackend().cliName())
                 .with("networks", String.join(",", settings.networks().stream().map(n -> n.name()).toList()))
                 .with("destination", settings.destinationMode().cliName())
-                .with("v1_fallback", settings.v1Fallback())
+                .with("v1_fallback", settings.v1Fallback().mode().cliName())
                 .with("socks5", socks5Bound.isEmpty() ? null : String.join(",", socks5Bound.stream().map(Endpoints::format).toList()))
                 .with("socks5_auth", socks5Bound.isEmpty() ? null : socks5.users().required() ? "users" : "none")
                 .with("upstream_socks5", socks5.upstream().map(u -> Endpoints.format(u.address()) + " for " + u.scope().cliName()).orElse(null))
@@ -321,7 +321,7 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         return ProxySnapshot.combine((now - startedAt) / 1_000_000,
-                bound.stream().map(Endpoints::format).toList(), parts);
+                bound.stream().map(Endpoints::format).toList(), parts, settings.v1Fallback().counts());
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.V1FallbackPolicy;
 
 /**
  * The whole proxy at a moment: live connections and totals since start. Each event loop
@@ -18,6 +19,7 @@ import org.bip324proxy.relay.TrafficStats;
  * @param closed connections finished since start
  * @param handshakes completed BIP324 handshakes since start
  * @param handshakeNanos total time of those handshakes
+ * @param fallback v1 fallbacks and refused fallbacks (possible downgrades) since start
  */
 public record ProxySnapshot(
         long uptimeMillis,
@@ -27,14 +29,16 @@ public record ProxySnapshot(
         long opened,
         long closed,
         long handshakes,
-        long handshakeNanos) {
+        long handshakeNanos,
+        V1FallbackPolicy.Counts fallback) {
 
     public ProxySnapshot {
         listen = List.copyOf(listen);
         connections = connections.stream().sorted(Comparator.comparingLong(ConnectionSnapshot::id)).toList();
     }
 
-    static ProxySnapshot combine(long uptimeMillis, List<String> listen, List<ProxySnapshot> parts) {
+    static ProxySnapshot combine(long uptimeMillis, List<String> listen, List<ProxySnapshot> parts,
+            V1FallbackPolicy.Counts fallback) {
         List<ConnectionSnapshot> connections = new ArrayList<>();
         TrafficStats total = TrafficStats.ZERO;
         long opened = 0;
@@ -49,6 +53,7 @@ public record ProxySnapshot(
             handshakes += p.handshakes;
             handshakeNanos += p.handshakeNanos;
         }
-        return new ProxySnapshot(uptimeMillis, listen, connections, total, opened, closed, handshakes, handshakeNanos);
+        return new ProxySnapshot(uptimeMillis, listen, connections, total, opened, closed, handshakes, handshakeNanos,
+                fallback);
     }
 }

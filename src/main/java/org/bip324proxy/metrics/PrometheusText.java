@@ -7,6 +7,7 @@ import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.V1FallbackPolicy;
 
 /**
  * A {@link ProxySnapshot} in the Prometheus text exposition format (version 0.0.4): a HELP and a
@@ -77,6 +78,17 @@ public final class PrometheusText {
         sample("framing_bytes_total", label("framing", "v2"), t.v2Framed());
         family("framing_saving_bytes", "gauge", "v1-framed minus v2-framed bytes since start.");
         sample("framing_saving_bytes", "", t.framingSaving());
+        V1FallbackPolicy.Counts f = s.fallback();
+        family("v1_fallbacks_total", "counter", "Sessions relayed as plain, unencrypted v1 after the peer did not answer BIP324.");
+        sample("v1_fallbacks_total", "", f.fallbacks());
+        family("downgrade_refused_total", "counter",
+                "v1 fallbacks refused (possible downgrade attacks), by reason: require_v2, known_v2_handshake, known_v2_advertised.");
+        for (String reason : new String[] {V1FallbackPolicy.REQUIRE_V2, V1FallbackPolicy.KNOWN_V2_HANDSHAKE,
+                V1FallbackPolicy.KNOWN_V2_ADVERTISED}) {
+            sample("downgrade_refused_total", label("reason", reason), f.refusals().getOrDefault(reason, 0L));
+        }
+        family("known_v2_destinations", "gauge", "Destinations in the known-v2 store.");
+        sample("known_v2_destinations", "", f.knownV2());
     }
 
     private void perConnection(ProxySnapshot s) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.bip324proxy.v1.AddrMessages;
 import org.bip324proxy.v1.DeferredChecksum;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameDecoder;
@@ -30,8 +31,9 @@ import org.bip324proxy.v2.V2Transport;
  * through untouched to the original destination (if known). v1 → its first message must be
  * VERSION, whose magic fixes the network; the destination is the redirect's original destination
  * or VERSION's addr_recv. The proxy connects, runs the BIP324 handshake as initiator, forwards the
- * (optionally rewritten) VERSION and translates every message both ways. With v1 fallback, a peer
- * that closes or stays silent before sending its key is reconnected and relayed as plain v1.
+ * (optionally rewritten) VERSION and translates every message both ways. A peer that closes or
+ * stays silent instead of answering the handshake may be reconnected and relayed as plain v1, as
+ * {@link V1FallbackPolicy} decides; a refusal there is a possible downgrade attack.
  *
  * <p>Phases and allowed transitions:
  * <pre>
@@ -197,6 +199,7 @@ public final class ProxySession {
             while ((packet = v2.receive(in)) != null) {
                 ByteBuffer frame = toClient.translate(packet);
                 if (frame != null) {
+                    learnFromAddr(toClient.lastCommand(), frame);
                     stats.v2MessageToClient(toClient.lastCommand(), frame.remaining(), PacketCipher.EXPANSION + packet.length());
                     DeferredChecksum checksum = toClient.pendingChecksum();
                     if (checksum != null) {
@@ -214,6 +217,7 @@ public final class ProxySession {
                 // Only now is the session id confirmed: the peer's terminator and version packet decrypted.
                 stats.sessionId = HexFormat.of().formatHex(v2.sessionId());
                 phase = Phase.RELAY;
+                settings.v1Fallback().known().learn(destination.address(), KnownV2Peers.Evidence.HANDSHAKE);
             }
         } catch (V2ProtocolException e) {
             close("BIP324 error from peer (" + e.reason().name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage());
@@ -285,8 +289,13 @@ public final class ProxySession {
         }
     }
 
-    /** A peer that closes, resets or stays silent before its key may be a v1-only node. */
+    /** A peer that closes, resets or stays silent before its key may be a v1-only node, or an attacker. */
     private String v1OnlyHint() {
+        if (stats.downgradeRefused != null) {
+            return " (v1 fallback refused: " + stats.downgradeRefused
+                    + (stats.downgradeRefused.equals(V1FallbackPolicy.REQUIRE_V2) ? ")"
+                            : ": this destination is known to speak BIP324, possible downgrade attack)");
+        }
         return phase == Phase.HANDSHAKE && peerBytesBeforeKey < V2Transport.KEY_LEN
                 ? " (the peer may only speak v1: see --v1-fallback)" : "";
     }
@@ -400,7 +409,12 @@ public final class ProxySession {
     }
 
     private boolean tryV1Fallback(String why) {
-        if (phase != Phase.HANDSHAKE || !settings.v1Fallback() || peerBytesBeforeKey >= V2Transport.KEY_LEN) {
+        if (phase != Phase.HANDSHAKE) {
+            return false;
+        }
+        V1FallbackPolicy.Decision d = settings.v1Fallback().decide(destination.address(), peerBytesBeforeKey, stats.peerBytesOut);
+        if (d.outcome() != V1FallbackPolicy.Outcome.FALLBACK) {
+            stats.downgradeRefused = d.reason();
             return false;
         }
         v2.destroy();
@@ -410,6 +424,15 @@ public final class ProxySession {
         stats.v1FallbackReason = why;
         connect();
         return true;
+    }
+
+    /** addr/addrv2 entries with NODE_P2P_V2 are remembered as a hint (BIP324 "Signaling"). */
+    private void learnFromAddr(String command, ByteBuffer frame) {
+        if (AddrMessages.isAddr(command)) {
+            ByteBuffer payload = frame.duplicate().position(frame.position() + V1Protocol.HEADER_SIZE);
+            AddrMessages.v2Capable(command, payload)
+                    .forEach(a -> settings.v1Fallback().known().learn(a, KnownV2Peers.Evidence.ADVERTISED));
+        }
     }
 
     // ---- relaying --------------------------------------------------------------------------

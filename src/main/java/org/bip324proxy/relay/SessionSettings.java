@@ -13,7 +13,7 @@ import org.bip324proxy.v1.Network;
  *
  * @param networks the networks whose v1 clients are accepted (matched by magic)
  * @param destinationMode where destinations may come from
- * @param v1Fallback relay plain v1 when the peer does not answer the BIP324 handshake
+ * @param v1Fallback when to relay plain v1 to a peer that does not answer the BIP324 handshake
  * @param userAgentSuffix appended to the client's VERSION user agent, if present
  * @param aeadBackend the ChaCha20-Poly1305 implementation for new sessions
  * @param isOwnAddress true for the proxy's own listening addresses (loop guard)
@@ -22,7 +22,7 @@ import org.bip324proxy.v1.Network;
 public record SessionSettings(
         List<Network> networks,
         DestinationMode destinationMode,
-        boolean v1Fallback,
+        V1FallbackPolicy v1Fallback,
         Optional<String> userAgentSuffix,
         AeadBackend aeadBackend,
         Predicate<InetSocketAddress> isOwnAddress,

@@ -16,6 +16,7 @@ public final class SessionStats {
     long malformedTypes;
     String sessionId;
     String v1FallbackReason;
+    String downgradeRefused;
     private final CommandCounts toPeerCommands = new CommandCounts();
     private final CommandCounts toClientCommands = new CommandCounts();
     private long v1FramedToPeer;
@@ -96,5 +97,10 @@ public final class SessionStats {
     /** Why the session fell back to v1, if it did. */
     public String v1FallbackReason() {
         return v1FallbackReason;
+    }
+
+    /** The {@link V1FallbackPolicy} reason a v1 fallback was refused for, if it was. */
+    public String downgradeRefused() {
+        return downgradeRefused;
     }
 }

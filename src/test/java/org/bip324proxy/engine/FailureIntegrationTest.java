@@ -145,17 +145,17 @@ class FailureIntegrationTest {
     @Test
     void peerClosingOnTheKeyClosesWithAFallbackHint() throws Exception {
         assertHandshakeFailure(V2EchoPeer.Behaviour.CLOSE_ON_FIRST_BYTES,
-                "peer closed the connection during the BIP324 handshake (the peer may only speak v1: see --v1-fallback)");
+                "peer closed the connection during the BIP324 handshake (v1 fallback refused: require_v2)");
     }
 
     @Test
     void peerResettingOnTheKeyClosesWithAFallbackHint() throws Exception {
-        assertHandshakeFailure(V2EchoPeer.Behaviour.RESET_ON_FIRST_BYTES, "(the peer may only speak v1: see --v1-fallback)");
+        assertHandshakeFailure(V2EchoPeer.Behaviour.RESET_ON_FIRST_BYTES, "(v1 fallback refused: require_v2)");
     }
 
     @Test
     void silentPeerTimesOutWithAFallbackHint() throws Exception {
-        assertHandshakeFailure(V2EchoPeer.Behaviour.SILENT, "timed out (the peer may only speak v1: see --v1-fallback)");
+        assertHandshakeFailure(V2EchoPeer.Behaviour.SILENT, "timed out (v1 fallback refused: require_v2)");
     }
 
     /** Issue 15: the close line of a handshake that never completed named a session id never confirmed. */

@@ -5,18 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bip324proxy.relay.KnownV2Peers;
+import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.testsupport.EchoExchange;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1EchoPeer;
 import org.bip324proxy.testsupport.V1TestClient;
+import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
 import org.junit.jupiter.api.Test;
 
-/** --v1-fallback against v1-only peers: the two ways they react to a BIP324 key. */
+/**
+ * --v1-fallback against v1-only peers (the two ways they react to a BIP324 key), and against a
+ * destination known to speak v2 that suddenly answers like a v1 node (a downgrade).
+ */
 class V1FallbackIntegrationTest {
     @Test
     void peerClosingOnTheKeyIsReconnectedAsPlainV1() throws Exception {
@@ -29,21 +38,52 @@ class V1FallbackIntegrationTest {
     }
 
     @Test
-    void withoutFallbackAV1OnlyPeerFailsWithAHint() throws Exception {
+    void requireV2RefusesTheFallbackWithTheReason() throws Exception {
         try (V1EchoPeer peer = new V1EchoPeer(Network.REGTEST, V1EchoPeer.OnForeignBytes.CLOSE);
                 ProxyHarness proxy = ProxyHarness.builder().start();
                 V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
             client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
             assertTrue(client.closedByProxy(), proxy.log());
             String close = proxy.awaitClose(1);
-            assertTrue(close.contains("see --v1-fallback"), close);
+            assertTrue(close.contains("v1 fallback refused: require_v2"), close);
+            proxy.awaitLine(l -> l.contains(" WARN downgrade_refused conn=1 ") && l.contains(" reason=require_v2 "),
+                    Duration.ofSeconds(30));
             assertEquals(0, peer.v1Connections());
+        }
+    }
+
+    @Test
+    void aPeerThatCompletedAHandshakeAndThenAnswersLikeAV1NodeIsRefused() throws Exception {
+        V1FallbackPolicy policy = new V1FallbackPolicy(V1FallbackPolicy.Mode.PREFER_V2, new KnownV2Peers(100));
+        try (ProxyHarness proxy = ProxyHarness.builder().v1Fallback(policy).handshakeTimeout(Duration.ofSeconds(1)).start()) {
+            InetSocketAddress destination;
+            try (V2EchoPeer v2 = new V2EchoPeer(V2EchoPeer.Options.of(Network.REGTEST.magic()));
+                    V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
+                destination = v2.address();
+                client.send("version", V1TestClient.versionPayload(destination, "/integ:1.0/"));
+                assertNotNull(client.receive(), proxy.log());
+            }
+            proxy.awaitClose(1);
+            assertEquals(Optional.of(KnownV2Peers.Evidence.HANDSHAKE), policy.known().evidence(destination));
+            // an attacker on the path now drops the BIP324 key, as a v1-only node would
+            try (V1EchoPeer v1 = new V1EchoPeer(Network.REGTEST, V1EchoPeer.OnForeignBytes.CLOSE, destination);
+                    V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
+                client.send("version", V1TestClient.versionPayload(destination, "/integ:1.0/"));
+                assertTrue(client.closedByProxy(), proxy.log());
+                String refused = proxy.awaitLine(l -> l.contains(" WARN downgrade_refused conn=2 "), Duration.ofSeconds(30));
+                assertTrue(refused.contains(" reason=known_v2_handshake "), refused);
+                assertTrue(proxy.awaitClose(2).contains("possible downgrade attack"), proxy.log());
+                assertEquals(0, v1.v1Connections(), "no plaintext connection");
+            }
+            assertEquals(Map.of(V1FallbackPolicy.KNOWN_V2_HANDSHAKE, 1L),
+                    proxy.server().snapshot(Duration.ofSeconds(30)).fallback().refusals());
         }
     }
 
     private static void assertFallsBack(V1EchoPeer.OnForeignBytes behaviour, String reason) throws Exception {
         try (V1EchoPeer peer = new V1EchoPeer(Network.REGTEST, behaviour);
-                ProxyHarness proxy = ProxyHarness.builder().v1Fallback(true).handshakeTimeout(Duration.ofSeconds(1)).start()) {
+                ProxyHarness proxy = ProxyHarness.builder()
+                        .v1Fallback(new V1FallbackPolicy(V1FallbackPolicy.Mode.PREFER_V2, new KnownV2Peers(100))).handshakeTimeout(Duration.ofSeconds(1)).start()) {
             try (V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
                 byte[] version = V1TestClient.versionPayload(peer.address(), "/integ:1.0/");
                 client.send("version", version);

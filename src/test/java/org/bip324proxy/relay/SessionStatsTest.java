@@ -98,7 +98,7 @@ class SessionStatsTest {
     @Test
     void countsBytesMessagesDecoysUnknownIdsAndFraming() throws Exception {
         SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                false, Optional.empty(), AeadBackend.JDK, a -> false, RNG);
+                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, a -> false, RNG);
         Recorder engine = new Recorder();
         ProxySession session = new ProxySession(settings, engine,
                 Optional.of(new Destination(PEER, Destination.Source.SO_ORIGINAL_DST)));

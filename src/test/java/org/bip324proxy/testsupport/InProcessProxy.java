@@ -15,6 +15,7 @@ import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
+import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
 
@@ -26,7 +27,7 @@ public final class InProcessProxy implements AutoCloseable {
 
     public InProcessProxy() throws IOException {
         SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                false, Optional.empty(), AeadBackend.JDK, a -> false, new SecureRandom());
+                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, a -> false, new SecureRandom());
         EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false,
                 2, 100, Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(5),
                 Duration.ofSeconds(2), 1 << 20);

@@ -18,6 +18,7 @@ import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.engine.Socks5Config;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
+import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
 
 /**
@@ -82,11 +83,11 @@ public final class ProxyHarness implements AutoCloseable {
         server.close();
     }
 
-    /** Settings with test-friendly defaults: all known networks, addr_recv destinations, no fallback. */
+    /** Settings with test-friendly defaults: all known networks, addr_recv destinations, no fallback (require-v2). */
     public static final class Builder {
         private List<Network> networks = Network.knownNetworks();
         private SessionSettings.DestinationMode destinationMode = SessionSettings.DestinationMode.AUTO;
-        private boolean v1Fallback;
+        private V1FallbackPolicy v1Fallback = V1FallbackPolicy.requireV2();
         private Optional<String> userAgentSuffix = Optional.empty();
         private Duration firstMessageTimeout = Duration.ofSeconds(30);
         private Duration connectTimeout = Duration.ofSeconds(30);
@@ -119,8 +120,8 @@ public final class ProxyHarness implements AutoCloseable {
             return this;
         }
 
-        public Builder v1Fallback(boolean on) {
-            v1Fallback = on;
+        public Builder v1Fallback(V1FallbackPolicy policy) {
+            v1Fallback = policy;
             return this;
         }
 
