@@ -9,8 +9,10 @@ import java.util.Optional;
 
 /**
  * Destinations known to speak BIP324, shared by all sessions (thread-safe). Bounded: at most
- * {@code capacity} entries, the least recently learned or used evicted first. Memory: about
- * 200 bytes per entry (key string, map node), so 10,000 entries take ~2 MB.
+ * {@code capacity} completed handshakes and, apart, at most {@code capacity} advertised hints, each
+ * set evicting its least recently learned or used entry first, so a peer that floods addr messages
+ * with forged hints cannot push out what handshakes proved. Memory: about 200 bytes per entry
+ * (key string, map node), so 2 × 10,000 entries take ~4 MB.
  */
 public final class KnownV2Peers {
     /** Why a destination is believed to speak v2, strongest last. */
@@ -30,7 +32,8 @@ public final class KnownV2Peers {
     }
 
     private final int capacity;
-    private final LinkedHashMap<String, Evidence> byDestination;
+    private final Map<String, Boolean> handshakes;
+    private final Map<String, Boolean> hints;
     private boolean changed;
 
     public KnownV2Peers(int capacity) {
@@ -38,10 +41,15 @@ public final class KnownV2Peers {
             throw new IllegalArgumentException("the known-v2 store needs room for at least one destination");
         }
         this.capacity = capacity;
-        this.byDestination = new LinkedHashMap<>(16, 0.75f, true) {
+        this.handshakes = lru(capacity);
+        this.hints = lru(capacity);
+    }
+
+    private static Map<String, Boolean> lru(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Evidence> eldest) {
-                return size() > KnownV2Peers.this.capacity;
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > capacity;
             }
         };
     }
@@ -50,25 +58,28 @@ public final class KnownV2Peers {
         return capacity;
     }
 
-    /** Records evidence; weaker evidence never replaces stronger. */
+    /** Records evidence; a hint never replaces a handshake. */
     public synchronized void learn(InetSocketAddress destination, Evidence evidence) {
         learn(Endpoints.format(destination), evidence);
     }
 
     private void learn(String key, Evidence evidence) {
-        Evidence old = byDestination.get(key);
-        if (old == null || old.compareTo(evidence) < 0) {
-            byDestination.put(key, evidence);
-            changed = true;
+        if (evidence == Evidence.HANDSHAKE) {
+            hints.remove(key);
+            changed |= handshakes.put(key, Boolean.TRUE) == null;
+        } else if (!handshakes.containsKey(key)) {
+            changed |= hints.put(key, Boolean.TRUE) == null;
         }
     }
 
     public synchronized Optional<Evidence> evidence(InetSocketAddress destination) {
-        return Optional.ofNullable(byDestination.get(Endpoints.format(destination)));
+        String key = Endpoints.format(destination);
+        return handshakes.get(key) != null ? Optional.of(Evidence.HANDSHAKE)
+                : hints.get(key) != null ? Optional.of(Evidence.ADVERTISED) : Optional.empty();
     }
 
     public synchronized int size() {
-        return byDestination.size();
+        return handshakes.size() + hints.size();
     }
 
     /** Adds saved entries (oldest first, so the newest survive if there are more than fit). */
@@ -87,8 +98,9 @@ public final class KnownV2Peers {
     }
 
     public synchronized List<Entry> entries() {
-        List<Entry> out = new ArrayList<>(byDestination.size());
-        byDestination.forEach((k, v) -> out.add(new Entry(k, v)));
+        List<Entry> out = new ArrayList<>(size());
+        hints.keySet().forEach(k -> out.add(new Entry(k, Evidence.ADVERTISED)));
+        handshakes.keySet().forEach(k -> out.add(new Entry(k, Evidence.HANDSHAKE)));
         return out;
     }
 }

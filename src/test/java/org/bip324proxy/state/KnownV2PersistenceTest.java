@@ -91,6 +91,17 @@ class KnownV2PersistenceTest {
     }
 
     @Test
+    void forgedHintsCannotPushOutHandshakes() {
+        KnownV2Peers peers = new KnownV2Peers(3);
+        peers.learn(addr("192.0.2.1", 8333), Evidence.HANDSHAKE);
+        for (int i = 1; i <= 100; i++) {
+            peers.learn(addr("198.51.100." + i, 8333), Evidence.ADVERTISED);
+        }
+        assertEquals(Optional.of(Evidence.HANDSHAKE), peers.evidence(addr("192.0.2.1", 8333)));
+        assertEquals(4, peers.size());
+    }
+
+    @Test
     void aHintNeverWeakensAHandshake() {
         KnownV2Peers peers = new KnownV2Peers(3);
         peers.learn(addr("192.0.2.1", 8333), Evidence.HANDSHAKE);
