@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {StatusCommand.class, org.bip324proxy.bench.SelftestCommand.class,
+        subcommands = {StatusCommand.class, SessionsCommand.class, org.bip324proxy.bench.SelftestCommand.class,
             org.bip324proxy.bench.BenchCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Transparent BIP324 proxy: upgrades the outbound P2P connections of Bitcoin clients that only "
@@ -118,8 +118,9 @@ public final class Main implements Callable<Integer> {
     Path stateDir;
 
     @Option(names = "--known-v2-max", paramLabel = "N", defaultValue = "10000",
-            description = "Most destinations remembered as speaking v2 (about 200 bytes each; the least recently "
-                    + "used are forgotten first). Default: ${DEFAULT-VALUE}.")
+            description = "Most destinations remembered as speaking v2 after a handshake, and apart as many "
+                    + "advertised (bit 11) ones; about 200 bytes each, the least recently used forgotten first. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int knownV2Max;
 
     @Option(names = "--user-agent-suffix", paramLabel = "TEXT",
@@ -218,6 +219,9 @@ public final class Main implements Callable<Integer> {
         try {
             checkCounts();
             log = new EventLog(System.err, EventLog.Format.parse(logFormat), parseLevel(logLevel));
+            if (knownV2Max < 1 || knownV2Max > 1_000_000) {
+                throw new IllegalArgumentException("--known-v2-max must be 1..1000000, got " + knownV2Max);
+            }
             knownV2 = new KnownV2Peers(knownV2Max);
             settings = new SessionSettings(parseNetworks(networks), parseDestination(destination),
                     new V1FallbackPolicy(fallbackMode(), knownV2),
