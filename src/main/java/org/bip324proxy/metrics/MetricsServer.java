@@ -3,17 +3,23 @@ package org.bip324proxy.metrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import org.bip324proxy.control.JsonCodec;
+import org.bip324proxy.control.SnapshotJson;
 import org.bip324proxy.engine.SnapshotSource;
 import org.bip324proxy.http.HttpListener;
 import org.bip324proxy.http.HttpRequestHead;
 import org.bip324proxy.http.HttpResponse;
 import org.bip324proxy.log.EventLog;
 
-/** Serves {@code GET /metrics} in the Prometheus text format over an {@link HttpListener}. */
+/**
+ * The metrics listener: {@code /metrics} in the Prometheus text format, {@code /api/status} (the
+ * document {@code bip324-proxy status --json} prints) and the dashboard page at {@code /}.
+ */
 public final class MetricsServer implements AutoCloseable {
     private final HttpListener http;
     private final SnapshotSource status;
     private final boolean perPeer;
+    private final DashboardPage dashboard = new DashboardPage();
 
     /**
      * Binds {@code address}.
@@ -30,7 +36,8 @@ public final class MetricsServer implements AutoCloseable {
             throw new IOException("cannot serve metrics on " + address.getHostString() + ":" + address.getPort() + ": "
                     + e.getMessage() + " (choose another --metrics HOST:PORT)", e);
         }
-        log.info("metrics").with("address", address.getHostString() + ":" + port()).with("per_peer", perPeer).log();
+        log.info("metrics").with("address", address.getHostString() + ":" + port()).with("per_peer", perPeer)
+                .with("dashboard", "http://" + address.getHostString() + ":" + port() + "/").log();
     }
 
     /** The bound port (useful when 0 was asked for). */
@@ -39,11 +46,14 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private HttpResponse route(HttpRequestHead request) throws Exception {
-        if (request.path().equals("/metrics")) {
-            return new HttpResponse(200, PrometheusText.CONTENT_TYPE,
+        return switch (request.path()) {
+            case "/metrics" -> new HttpResponse(200, PrometheusText.CONTENT_TYPE,
                     PrometheusText.render(status.snapshot(), perPeer).getBytes(StandardCharsets.UTF_8));
-        }
-        return HttpResponse.text(404, "not found: try /metrics\n");
+            case "/api/status" -> new HttpResponse(200, "application/json",
+                    (JsonCodec.write(SnapshotJson.of(status.snapshot())) + "\n").getBytes(StandardCharsets.UTF_8));
+            case "/" -> dashboard.response();
+            default -> HttpResponse.text(404, "not found: try /, /metrics or /api/status\n");
+        };
     }
 
     @Override
