@@ -1,6 +1,7 @@
 package org.bip324proxy.control;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,14 @@ public final class SnapshotJson {
     }
 
     public static Map<String, Object> of(ProxySnapshot s) {
+        return of(s, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The document with only the {@code maxConnections} live connections that moved the most bytes
+     * (by id among those); {@code connections_open} and the totals still count all of them.
+     */
+    public static Map<String, Object> of(ProxySnapshot s, int maxConnections) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uptime_ms", s.uptimeMillis());
         m.put("listen", s.listen());
@@ -31,7 +40,10 @@ public final class SnapshotJson {
         fallback.put("known_v2_destinations", (long) s.fallback().knownV2());
         m.put("v1_fallback", fallback);
         List<Object> connections = new ArrayList<>();
-        for (ConnectionSnapshot c : s.connections()) {
+        List<ConnectionSnapshot> shown = s.connections().size() <= maxConnections ? s.connections()
+                : s.connections().stream().sorted(Comparator.comparingLong((ConnectionSnapshot c) -> bytes(c.traffic())).reversed())
+                        .limit(maxConnections).sorted(Comparator.comparingLong(ConnectionSnapshot::id)).toList();
+        for (ConnectionSnapshot c : shown) {
             connections.add(connection(c));
         }
         m.put("connections", connections);
@@ -53,6 +65,10 @@ public final class SnapshotJson {
         m.put("handshake_ms", c.handshakeMillis() < 0 ? null : c.handshakeMillis());
         m.put("traffic", traffic(c.traffic()));
         return m;
+    }
+
+    private static long bytes(TrafficStats t) {
+        return t.clientBytesIn() + t.clientBytesOut() + t.peerBytesIn() + t.peerBytesOut();
     }
 
     private static Map<String, Object> traffic(TrafficStats t) {

@@ -45,6 +45,8 @@ public final class HttpListener implements AutoCloseable {
         }
     }
 
+    private static final long ACCEPT_FAILURE_PAUSE_MS = 100;
+
     private final ServerSocket server;
     private final Limits limits;
     private final Handler handler;
@@ -88,6 +90,7 @@ public final class HttpListener implements AutoCloseable {
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     log.warn("http_accept_failed").with("error", e.getMessage()).log();
+                    pauseAccepting();
                 }
                 continue;
             }
@@ -96,6 +99,15 @@ public final class HttpListener implements AutoCloseable {
             } catch (RejectedExecutionException e) {
                 refuse(s);
             }
+        }
+    }
+
+    /** An accept that failed (e.g. out of file descriptors) would fail again at once: wait a little. */
+    private static void pauseAccepting() {
+        try {
+            Thread.sleep(ACCEPT_FAILURE_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

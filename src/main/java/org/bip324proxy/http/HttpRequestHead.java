@@ -10,8 +10,9 @@ import java.util.Optional;
  *
  * @param method the request method, e.g. GET
  * @param path the request target without its query
+ * @param query the query after '?', empty if none
  */
-public record HttpRequestHead(String method, String path) {
+public record HttpRequestHead(String method, String path, String query) {
     /** Request head larger than this is refused (431). */
     public static final int MAX_HEAD_BYTES = 8192;
 
@@ -32,6 +33,16 @@ public record HttpRequestHead(String method, String path) {
         return Optional.empty();
     }
 
+    /** The value of {@code name=value} in the query, if present. */
+    public Optional<String> parameter(String name) {
+        for (String pair : query.split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return Optional.of(pair.substring(name.length() + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Parses the request line at the start of a complete head. */
     public static HttpRequestHead parse(byte[] head, int len) throws MalformedRequestException {
         String text = new String(head, 0, len, StandardCharsets.ISO_8859_1);
@@ -41,6 +52,7 @@ public record HttpRequestHead(String method, String path) {
             throw new MalformedRequestException("not an HTTP/1.x request line");
         }
         int query = parts[1].indexOf('?');
-        return new HttpRequestHead(parts[0], query < 0 ? parts[1] : parts[1].substring(0, query));
+        return new HttpRequestHead(parts[0], query < 0 ? parts[1] : parts[1].substring(0, query),
+                query < 0 ? "" : parts[1].substring(query + 1));
     }
 }

@@ -50,10 +50,19 @@ public final class MetricsServer implements AutoCloseable {
             case "/metrics" -> new HttpResponse(200, PrometheusText.CONTENT_TYPE,
                     PrometheusText.render(status.snapshot(), perPeer).getBytes(StandardCharsets.UTF_8));
             case "/api/status" -> new HttpResponse(200, "application/json",
-                    (JsonCodec.write(SnapshotJson.of(status.snapshot())) + "\n").getBytes(StandardCharsets.UTF_8));
+                    (JsonCodec.write(SnapshotJson.of(status.snapshot(), top(request))) + "\n").getBytes(StandardCharsets.UTF_8));
             case "/" -> dashboard.response();
             default -> HttpResponse.text(404, "not found: try /, /metrics or /api/status\n");
         };
+    }
+
+    /** {@code ?top=N}: only the N busiest connections (the dashboard asks for as many as it shows). */
+    private static int top(HttpRequestHead request) {
+        try {
+            return request.parameter("top").map(Integer::parseInt).filter(n -> n >= 0).orElse(Integer.MAX_VALUE);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     @Override

@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bip324proxy.relay.KnownV2Peers;
 import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.testsupport.EchoExchange;
 import org.bip324proxy.testsupport.ProxyHarness;
+import org.bip324proxy.testsupport.ThreadPerConnectionServer;
 import org.bip324proxy.testsupport.V1EchoPeer;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -55,28 +59,77 @@ class V1FallbackIntegrationTest {
     @Test
     void aPeerThatCompletedAHandshakeAndThenAnswersLikeAV1NodeIsRefused() throws Exception {
         V1FallbackPolicy policy = new V1FallbackPolicy(V1FallbackPolicy.Mode.PREFER_V2, new KnownV2Peers(100));
-        try (ProxyHarness proxy = ProxyHarness.builder().v1Fallback(policy).handshakeTimeout(Duration.ofSeconds(1)).start()) {
-            InetSocketAddress destination;
-            try (V2EchoPeer v2 = new V2EchoPeer(V2EchoPeer.Options.of(Network.REGTEST.magic()));
-                    V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
-                destination = v2.address();
+        try (V2EchoPeer v2 = new V2EchoPeer(V2EchoPeer.Options.of(Network.REGTEST.magic()));
+                OnPath path = new OnPath(v2.address());
+                ProxyHarness proxy = ProxyHarness.builder().v1Fallback(policy).handshakeTimeout(Duration.ofSeconds(1)).start()) {
+            InetSocketAddress destination = path.address();
+            try (V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
                 client.send("version", V1TestClient.versionPayload(destination, "/integ:1.0/"));
                 assertNotNull(client.receive(), proxy.log());
             }
             proxy.awaitClose(1);
             assertEquals(Optional.of(KnownV2Peers.Evidence.HANDSHAKE), policy.known().evidence(destination));
-            // an attacker on the path now drops the BIP324 key, as a v1-only node would
-            try (V1EchoPeer v1 = new V1EchoPeer(Network.REGTEST, V1EchoPeer.OnForeignBytes.CLOSE, destination);
-                    V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
+            path.dropEverything = true; // from now on the destination answers the BIP324 key like a v1 node
+            try (V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
                 client.send("version", V1TestClient.versionPayload(destination, "/integ:1.0/"));
                 assertTrue(client.closedByProxy(), proxy.log());
                 String refused = proxy.awaitLine(l -> l.contains(" WARN downgrade_refused conn=2 "), Duration.ofSeconds(30));
                 assertTrue(refused.contains(" reason=known_v2_handshake "), refused);
                 assertTrue(proxy.awaitClose(2).contains("possible downgrade attack"), proxy.log());
-                assertEquals(0, v1.v1Connections(), "no plaintext connection");
             }
+            assertEquals(2, path.connections.get(), "no plaintext reconnection");
             assertEquals(Map.of(V1FallbackPolicy.KNOWN_V2_HANDSHAKE, 1L),
                     proxy.server().snapshot(Duration.ofSeconds(30)).fallback().refusals());
+        }
+    }
+
+    /** An attacker on the path to a v2 peer: relays faithfully, until it drops connections on their first bytes. */
+    private static final class OnPath implements AutoCloseable {
+        final AtomicInteger connections = new AtomicInteger();
+        volatile boolean dropEverything;
+        private final InetSocketAddress peer;
+        private final ThreadPerConnectionServer server;
+
+        OnPath(InetSocketAddress peer) throws IOException {
+            this.peer = peer;
+            server = ThreadPerConnectionServer.onLoopback("on-path", this::serve);
+        }
+
+        InetSocketAddress address() {
+            return server.address();
+        }
+
+        private void serve(Socket from) {
+            connections.incrementAndGet();
+            try (from) {
+                if (dropEverything) {
+                    from.getInputStream().read(); // like a v1 node: the key is not a v1 header, hang up
+                    return;
+                }
+                try (Socket to = new Socket(peer.getAddress(), peer.getPort())) {
+                    Thread back = new Thread(() -> copy(to, from), "on-path-back");
+                    back.setDaemon(true);
+                    back.start();
+                    copy(from, to);
+                    back.join();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the proxy closed: done
+            }
+        }
+
+        private static void copy(Socket in, Socket out) {
+            try {
+                in.getInputStream().transferTo(out.getOutputStream());
+                out.shutdownOutput();
+            } catch (IOException e) {
+                // either side closed
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
         }
     }
 

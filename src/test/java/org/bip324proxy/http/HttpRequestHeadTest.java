@@ -17,8 +17,11 @@ class HttpRequestHeadTest {
 
     @Test
     void theQueryIsDroppedFromThePath() throws Exception {
-        byte[] b = bytes("HEAD /api/status?x=1 HTTP/1.0\r\n\r\n");
-        assertEquals(new HttpRequestHead("HEAD", "/api/status"), HttpRequestHead.parse(b, b.length));
+        byte[] b = bytes("HEAD /api/status?x=1&top=20 HTTP/1.0\r\n\r\n");
+        HttpRequestHead head = HttpRequestHead.parse(b, b.length);
+        assertEquals(new HttpRequestHead("HEAD", "/api/status", "x=1&top=20"), head);
+        assertEquals(Optional.of("20"), head.parameter("top"));
+        assertEquals(Optional.empty(), head.parameter("to"));
     }
 
     @Test

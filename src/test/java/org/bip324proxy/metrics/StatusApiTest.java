@@ -19,6 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.bip324proxy.control.ControlServer;
 import org.bip324proxy.control.JsonCodec;
+import org.bip324proxy.engine.ConnectionSnapshot;
+import org.bip324proxy.engine.ProxySnapshot;
+import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.http.HttpListener;
 import org.bip324proxy.os.PeerAccess;
 import org.bip324proxy.testsupport.InProcessProxy;
@@ -73,6 +77,28 @@ class StatusApiTest {
                     "no markup from data, no external assets");
             assertEquals(404, get(metrics.port(), "/favicon.ico").statusCode());
         }
+    }
+
+    @Test
+    void topKeepsOnlyTheBusiestConnectionsButCountsThemAll() throws Exception {
+        List<ConnectionSnapshot> three = List.of(connection(1, 10), connection(2, 5000), connection(3, 70));
+        ProxySnapshot s = new ProxySnapshot(1, List.of(), three, TrafficStats.ZERO, 3, 0, 0, 0, V1FallbackPolicy.Counts.NONE);
+        try (InProcessProxy proxy = new InProcessProxy();
+                MetricsServer metrics = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false,
+                        HttpListener.Limits.DEFAULT, () -> s, proxy.log())) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> top = (Map<String, Object>) JsonCodec.parse(get(metrics.port(), "/api/status?top=2").body());
+            assertEquals(3L, top.get("connections_open"));
+            assertEquals(List.of(2L, 3L), connections(top).stream().map(c -> c.get("id")).toList());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> all = (Map<String, Object>) JsonCodec.parse(get(metrics.port(), "/api/status").body());
+            assertEquals(3, connections(all).size());
+        }
+    }
+
+    private static ConnectionSnapshot connection(long id, long bytes) {
+        return new ConnectionSnapshot(id, "127.0.0.1:1", "192.0.2.1:8333", "addr_recv", "mainnet", "v2", "relay", null, 1, -1,
+                new TrafficStats(bytes, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0));
     }
 
     /** uptime and ages move between the two requests; everything else must be equal. */

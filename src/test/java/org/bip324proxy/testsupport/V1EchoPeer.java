@@ -29,14 +29,9 @@ public final class V1EchoPeer implements AutoCloseable {
     private final AtomicInteger v1Connections = new AtomicInteger();
 
     public V1EchoPeer(Network network, OnForeignBytes onForeign) throws IOException {
-        this(network, onForeign, new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-    }
-
-    /** Listens on {@code bind}, e.g. where a v2 peer listened before (a downgraded destination). */
-    public V1EchoPeer(Network network, OnForeignBytes onForeign, InetSocketAddress bind) throws IOException {
         this.network = network;
         this.onForeign = onForeign;
-        server = new ThreadPerConnectionServer(bind, "v1-echo-peer", this::serve);
+        server = ThreadPerConnectionServer.onLoopback("v1-echo-peer", this::serve);
     }
 
     public InetSocketAddress address() {
