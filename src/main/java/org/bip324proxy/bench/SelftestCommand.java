@@ -19,6 +19,7 @@ import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.SessionSettings;
+import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +51,7 @@ public final class SelftestCommand implements Callable<Integer> {
         EventLog log = new EventLog(System.err, EventLog.Format.TEXT, EventLog.Level.INFO);
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         SessionSettings settings = new SessionSettings(List.of(NETWORK), SessionSettings.DestinationMode.ADDR_RECV,
-                false, Optional.empty(), AeadBackend.preferred(), a -> false, new SecureRandom());
+                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.preferred(), a -> false, new SecureRandom());
         EngineConfig config = new EngineConfig(List.of(loopback), false, 1, 16, DEADLINE, DEADLINE, DEADLINE,
                 DEADLINE, Duration.ofSeconds(5), EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK);
         try (BenchPeer peer = new BenchPeer(true, NETWORK); ProxyServer proxy = new ProxyServer(config, settings, log)) {
