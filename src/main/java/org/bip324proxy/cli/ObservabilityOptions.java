@@ -51,8 +51,9 @@ final class ObservabilityOptions {
     boolean metricsPerPeer;
 
     @Option(names = "--metrics-request-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
-            description = "Close a metrics connection whose request was not received and answered within this time "
-                    + "(a stalled client holds one slot no longer). Default: ${DEFAULT-VALUE}.")
+            description = "Close a metrics connection whose request has not arrived within this time, or whose "
+                    + "answer was not taken within it plus a second per MiB (a stalled client holds one slot no longer). "
+                    + "Default: ${DEFAULT-VALUE}.")
     Duration metricsRequestTimeout;
 
     @Option(names = "--metrics-max-clients", paramLabel = "N", defaultValue = "4",

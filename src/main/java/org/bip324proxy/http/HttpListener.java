@@ -20,8 +20,9 @@ import org.bip324proxy.log.EventLog;
 /**
  * A small HTTP/1.1 server for the metrics and dashboard endpoints: one request per connection,
  * at most {@code maxClients} requests handled at once (more are answered 503 at once), and each
- * connection closed when its request has not been read and answered within {@code requestTimeout},
- * so a client that stalls (or never reads its response) holds one slot for a bounded time only.
+ * connection closed when its request has not arrived within {@code requestTimeout}, or its answer
+ * has not been taken within {@code requestTimeout} plus a second per MiB, so a client that stalls
+ * (or never reads its response) holds one slot for a bounded time only.
  * Memory: at most {@code maxClients × (MAX_HEAD_BYTES + largest response)}.
  */
 public final class HttpListener implements AutoCloseable {
@@ -122,38 +123,68 @@ public final class HttpListener implements AutoCloseable {
     }
 
     private void serve(Socket s) {
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(s), limits.requestTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
         try (s) {
             s.setSoTimeout((int) limits.requestTimeout().toMillis());
-            Optional<HttpResponse> response;
-            byte[] buf = new byte[HttpRequestHead.MAX_HEAD_BYTES];
-            int len = 0;
-            InputStream in = s.getInputStream();
-            Optional<Integer> headLen = Optional.empty();
-            while (headLen.isEmpty() && len < buf.length) {
-                int n = in.read(buf, len, buf.length - len);
-                if (n < 0) {
+            HttpResponse response;
+            boolean headOnly = false;
+            ScheduledFuture<?> reading = closeAfter(s, limits.requestTimeout().toMillis());
+            try {
+                byte[] head = readHead(s);
+                if (head == null) {
                     return;
                 }
-                len += n;
-                headLen = HttpRequestHead.headLength(buf, len);
+                if (head.length == 0) {
+                    response = HttpResponse.text(431, "request head larger than " + HttpRequestHead.MAX_HEAD_BYTES + " bytes\n");
+                } else {
+                    HttpRequestHead request = HttpRequestHead.parse(head, head.length);
+                    headOnly = request.method().equals("HEAD");
+                    reading.cancel(false);
+                    response = answer(request);
+                }
+            } catch (HttpRequestHead.MalformedRequestException e) {
+                response = HttpResponse.text(400, e.getMessage() + "\n");
+            } finally {
+                reading.cancel(false);
             }
-            if (headLen.isEmpty()) {
-                respond(s, HttpResponse.text(431, "request head larger than " + buf.length + " bytes\n"), false);
-                return;
+            ScheduledFuture<?> writing = closeAfter(s, writeTimeMillis(response.body().length));
+            try {
+                respond(s, response, headOnly);
+            } finally {
+                writing.cancel(false);
             }
-            HttpRequestHead request = HttpRequestHead.parse(buf, headLen.get());
-            respond(s, answer(request), request.method().equals("HEAD"));
-        } catch (HttpRequestHead.MalformedRequestException e) {
-            respond(s, HttpResponse.text(400, e.getMessage() + "\n"), false);
         } catch (IOException e) {
-            // timed out, closed by the deadline, or the client went away
+            // timed out, closed by a deadline, or the client went away
             log.event(EventLog.Level.DEBUG, "http_refused").with("reason", "request not completed in time or connection lost: "
                     + e.getMessage()).log();
-        } finally {
-            deadline.cancel(false);
         }
+    }
+
+    /** The request head, empty if it is too large, null if the client closed first. */
+    private static byte[] readHead(Socket s) throws IOException {
+        byte[] buf = new byte[HttpRequestHead.MAX_HEAD_BYTES];
+        int len = 0;
+        InputStream in = s.getInputStream();
+        while (len < buf.length) {
+            int n = in.read(buf, len, buf.length - len);
+            if (n < 0) {
+                return null;
+            }
+            len += n;
+            Optional<Integer> headLen = HttpRequestHead.headLength(buf, len);
+            if (headLen.isPresent()) {
+                return java.util.Arrays.copyOf(buf, headLen.get());
+            }
+        }
+        return new byte[0];
+    }
+
+    /** The request timeout, plus a second per MiB so that a large answer (10,000 connections) is not cut off. */
+    private long writeTimeMillis(int bytes) {
+        return limits.requestTimeout().toMillis() + bytes / 1024L * 1000 / 1024;
+    }
+
+    private ScheduledFuture<?> closeAfter(Socket s, long millis) {
+        return deadlines.schedule(() -> closeQuietly(s), millis, TimeUnit.MILLISECONDS);
     }
 
     private HttpResponse answer(HttpRequestHead request) {

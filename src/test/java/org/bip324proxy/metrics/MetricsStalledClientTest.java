@@ -12,7 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.bip324proxy.control.JsonCodec;
+import org.bip324proxy.engine.ConnectionSnapshot;
+import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.http.HttpListener;
+import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.testsupport.InProcessProxy;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +68,26 @@ class MetricsStalledClientTest {
             // the two slots come back once their clients are gone
             HttpResponse<String> scrape = scrapeUntilServed(metrics.port());
             assertEquals(200, scrape.statusCode());
+        }
+    }
+
+    @Test
+    void aLargeAnswerIsNotCutOffByTheRequestTimeout() throws Exception {
+        List<ConnectionSnapshot> many = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            many.add(new ConnectionSnapshot(i, "127.0.0.1:1", "192.0.2.1:8333", "addr_recv", "mainnet", "v2", "relay",
+                    "ab".repeat(32), 1, 1, TrafficStats.ZERO));
+        }
+        ProxySnapshot big = new ProxySnapshot(1, List.of(), many, TrafficStats.ZERO, many.size(), 0, 0, 0,
+                V1FallbackPolicy.Counts.NONE);
+        try (InProcessProxy proxy = new InProcessProxy();
+                MetricsServer metrics = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false,
+                        new HttpListener.Limits(Duration.ofMillis(300), 4), () -> big, proxy.log())) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + metrics.port() + "/api/status")).timeout(DEADLINE).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(r.body().length() > 3_000_000, "a few MB");
+            assertEquals(big.connections().size(), ((List<?>) ((java.util.Map<?, ?>) JsonCodec.parse(r.body())).get("connections")).size());
         }
     }
 
