@@ -29,6 +29,12 @@ public final class V2Transport {
     public static final int V1_PREFIX_LEN = 16;
     /** Bitcoin Core's cap on packet contents: 1 + 12 message-type bytes + 4,000,000 payload. */
     public static final int MAX_CONTENTS_LEN = 1 + 12 + 4_000_000;
+    /**
+     * Bytes of a packet (header, contents, tag) committed before they arrive; a longer packet's
+     * buffer grows (doubling) as its bytes come in, as Bitcoin Core does, so a length field that
+     * merely claims 4 MB cannot make the proxy hold 4 MB.
+     */
+    public static final int INITIAL_PACKET_ALLOCATION = 256 * 1024;
 
     private static final byte[] V1_VERSION_COMMAND = "version\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_AAD = new byte[0];
@@ -86,6 +92,8 @@ public final class V2Transport {
     private int lengthFieldLen;
     private byte[] packet;
     private int packetContentsLen;
+    /** Header, contents and tag of the packet being received. */
+    private int packetBodyLen;
     private int packetFilled;
 
     private byte[] output = new byte[0];
@@ -277,14 +285,15 @@ public final class V2Transport {
                         "packet contents of " + packetContentsLen + " bytes exceed the limit of "
                                 + MAX_CONTENTS_LEN + " bytes");
             }
-            packet = new byte[headroom + PacketCipher.HEADER_LEN + packetContentsLen + PacketCipher.TAG_LEN];
+            packetBodyLen = PacketCipher.HEADER_LEN + packetContentsLen + PacketCipher.TAG_LEN;
+            packet = new byte[headroom + Math.min(packetBodyLen, INITIAL_PACKET_ALLOCATION)];
             packetFilled = 0;
         }
-        int bodyLen = packet.length - headroom;
-        int n = Math.min(bodyLen - packetFilled, in.remaining());
+        int n = Math.min(packetBodyLen - packetFilled, in.remaining());
+        growPacket(packetFilled + n);
         in.get(packet, headroom + packetFilled, n);
         packetFilled += n;
-        if (packetFilled < bodyLen) {
+        if (packetFilled < packetBodyLen) {
             return -1;
         }
         byte[] aad = firstPacketAad != null ? firstPacketAad : NO_AAD;
@@ -296,6 +305,23 @@ public final class V2Transport {
         }
         firstPacketAad = null;
         return header;
+    }
+
+    /** Makes room for {@code needed} body bytes: doubling, never beyond the packet's real size. */
+    private void growPacket(int needed) {
+        int capacity = packet.length - headroom;
+        if (needed > capacity) {
+            int grown = (int) Math.min(packetBodyLen, Math.max(needed, 2L * capacity));
+            packet = Arrays.copyOf(packet, headroom + grown);
+        }
+    }
+
+    /**
+     * Bytes this transport holds for input not yet returned: the partial packet's buffer and,
+     * during the handshake, the garbage scan buffer (for memory accounting).
+     */
+    public int bufferedBytes() {
+        return (packet == null ? 0 : packet.length) + (garbage == null ? 0 : garbage.length);
     }
 
     private void sendKeyAndGarbage() {

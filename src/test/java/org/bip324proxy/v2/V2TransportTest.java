@@ -121,6 +121,38 @@ class V2TransportTest {
         assertEquals(0, got.get(1).length());
     }
 
+    /** Attack: a peer claims a maximum-size packet and sends 10 bytes of it (issue 10, fault 7). */
+    @Test
+    void aClaimedHugePacketCommitsMemoryOnlyAsItsBytesArrive() throws Exception {
+        V2Transport[] pair = handshake(0, 0, new Random(7), 5000, AeadBackend.JDK);
+        byte[] contents = new byte[V2Transport.MAX_CONTENTS_LEN];
+        new Random(8).nextBytes(contents);
+        byte[] wire = pair[0].encrypt(contents, 0, contents.length, false);
+        V2Transport receiver = pair[1];
+        int before = receiver.bufferedBytes();
+        assertNull(receiver.receive(ByteBuffer.wrap(wire, 0, PacketCipher.LENGTH_LEN + 10)));
+        int held = receiver.bufferedBytes() - before;
+        assertTrue(held <= V2Transport.INITIAL_PACKET_ALLOCATION,
+                "10 bytes of a " + wire.length + "-byte packet hold " + held + " bytes");
+
+        Random chunker = new Random(9);
+        int pos = PacketCipher.LENGTH_LEN + 10;
+        V2Packet got = null;
+        while (pos < wire.length) {
+            int n = Math.min(wire.length - pos, 1 + chunker.nextInt(300_000));
+            int received = pos + n - PacketCipher.LENGTH_LEN;
+            got = receiver.receive(ByteBuffer.wrap(wire, pos, n));
+            pos += n;
+            if (got == null) {
+                assertTrue(receiver.bufferedBytes() <= Math.max(V2Transport.INITIAL_PACKET_ALLOCATION, 2L * received),
+                        "after " + received + " bytes the transport holds " + receiver.bufferedBytes());
+            }
+        }
+        assertNotNull(got);
+        assertArrayEquals(contents, contentsOf(got));
+        assertEquals(0, receiver.bufferedBytes());
+    }
+
     @Test
     void maximumSizePacketAndReceiveHeadroom() throws Exception {
         V2Transport initiator = transport(V2Transport.Role.INITIATOR, 10, AeadBackend.JDK);
