@@ -161,6 +161,11 @@ public final class Main implements Callable<Integer> {
                     + "(backpressure; one message may exceed it); 1K to 1G. Default: ${DEFAULT-VALUE}.")
     int bufferLimit;
 
+    @Option(names = "--max-version-size", paramLabel = "SIZE", defaultValue = "4K", converter = Sizes.class,
+            description = "Most payload bytes a client's first message (VERSION, normally about 130) may announce; "
+                    + "larger ones are refused before they are buffered; 1K to 4000000. Default: ${DEFAULT-VALUE}.")
+    int maxVersionSize;
+
     @Option(names = "--aead", paramLabel = "BACKEND", defaultValue = "auto",
             description = "ChaCha20-Poly1305 implementation: auto (the JDK's, the fastest on every JDK measured and "
                     + "intrinsified from Java 20; Bouncy Castle if the JDK lacks it), jdk, or bouncy-castle. "
@@ -225,7 +230,7 @@ public final class Main implements Callable<Integer> {
             knownV2 = new KnownV2Peers(knownV2Max);
             settings = new SessionSettings(parseNetworks(networks), parseDestination(destination),
                     new V1FallbackPolicy(fallbackMode(), knownV2),
-                    Optional.ofNullable(userAgentSuffix), parseAead(aead), a -> false, new SecureRandom());
+                    Optional.ofNullable(userAgentSuffix), parseAead(aead), a -> false, new SecureRandom(), maxVersionSize);
             config = new EngineConfig(listenAddresses(log), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
                     firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit);

@@ -82,7 +82,7 @@ public final class ProxyServer implements AutoCloseable {
         this.log = log;
         this.settings = new SessionSettings(settings.networks(), settings.destinationMode(), settings.v1Fallback(),
                 settings.userAgentSuffix(), settings.aeadBackend(),
-                a -> settings.isOwnAddress().test(a) || isListenerAddress(a), settings.rng());
+                a -> settings.isOwnAddress().test(a) || isListenerAddress(a), settings.rng(), settings.maxVersionSize());
     }
 
     /**

@@ -74,10 +74,13 @@ public final class ProxySession {
     private Network network;
     private String closeReason;
 
-    /** Client bytes held until the peer is ready (first message and anything after it). */
-    private byte[] backlog = new byte[512];
+    /**
+     * Client bytes held until the peer is ready: the first bytes until the sniffer's verdict, then
+     * what arrived after VERSION in the read that completed it (the engine reads no more until
+     * then), so at most one read.
+     */
+    private byte[] backlog = new byte[V1Sniffer.BYTES_FOR_VERDICT];
     private int backlogLen;
-    private int versionFrameLen;
     private VersionMessage version;
     private byte[] versionPayloadToSend;
 
@@ -122,10 +125,7 @@ public final class ProxySession {
     public void onClientBytes(ByteBuffer in) {
         stats.clientBytesIn += in.remaining();
         switch (phase) {
-            case FIRST_MESSAGE -> {
-                appendBacklog(in);
-                readFirstMessage();
-            }
+            case FIRST_MESSAGE -> readFirstMessage(in);
             case CONNECTING -> appendBacklog(in); // engine should not read now; keep bytes anyway
             case HANDSHAKE, RELAY -> {
                 if (transport == Transport.V2 && !versionSent) {
@@ -162,14 +162,14 @@ public final class ProxySession {
             }
             case PASSTHROUGH -> {
                 phase = Phase.RELAY;
-                sendBacklogRaw(0);
+                sendBacklogRaw();
             }
             case V1_FALLBACK -> {
                 phase = Phase.RELAY;
                 byte[] payload = versionPayloadToSend;
                 sendToPeer(ByteBuffer.wrap(new V1FrameEncoder(network).frame(VersionMessage.COMMAND, payload)));
                 stats.v1MessageToPeer(VersionMessage.COMMAND);
-                sendBacklogRaw(versionFrameLen);
+                sendBacklogRaw();
             }
             default -> throw new AssertionError(transport);
         }
@@ -307,15 +307,25 @@ public final class ProxySession {
 
     // ---- first message ---------------------------------------------------------------------
 
-    private void readFirstMessage() {
-        ByteBuffer view = ByteBuffer.wrap(backlog, 0, backlogLen);
-        V1Sniffer.Result sniff = V1Sniffer.sniff(view);
-        switch (sniff.verdict()) {
-            case NEED_MORE -> { }
-            case NOT_V1 -> startPassthrough(sniff.reason());
-            case V1 -> readVersion(sniff.network().orElseThrow());
-            default -> throw new AssertionError(sniff.verdict());
+    /**
+     * Sniffs the first bytes, then feeds the client's decoder until VERSION is complete. The
+     * decoder is created once and keeps its partial state, so a client dripping its VERSION byte
+     * by byte costs constant work per byte; the announced length is checked against
+     * {@code maxVersionSize} before any payload is buffered.
+     */
+    private void readFirstMessage(ByteBuffer in) {
+        if (clientDecoder == null) {
+            appendBacklog(in);
+            V1Sniffer.Result sniff = V1Sniffer.sniff(ByteBuffer.wrap(backlog, 0, backlogLen));
+            switch (sniff.verdict()) {
+                case NEED_MORE -> { }
+                case NOT_V1 -> startPassthrough(sniff.reason());
+                case V1 -> startVersion(sniff.network().orElseThrow());
+                default -> throw new AssertionError(sniff.verdict());
+            }
+            return;
         }
+        readVersion(in);
     }
 
     private void startPassthrough(String why) {
@@ -329,25 +339,39 @@ public final class ProxySession {
         connect();
     }
 
-    private void readVersion(Network detected) {
-        if (network == null) {
-            Optional<Network> accepted = settings.networks().stream().filter(n -> Arrays.equals(n.magic(), detected.magic())).findFirst();
-            if (accepted.isEmpty()) {
-                close("client speaks v1 with magic " + detected.magicHex() + " (" + detected.name()
-                        + "), which is not an accepted network (" + acceptedNames() + "); add it with --network");
-                return;
-            }
-            network = accepted.get();
-            if (!Arrays.equals(backlog, V1Protocol.COMMAND_OFFSET, V1Protocol.COMMAND_OFFSET + V1Protocol.COMMAND_SIZE,
-                    VERSION_COMMAND, 0, VERSION_COMMAND.length)) {
-                close("client's first message is '" + V1Protocol.parseCommand(backlog, V1Protocol.COMMAND_OFFSET)
-                        + "', but a v1 connection must start with 'version'");
-                return;
-            }
+    /** The sniffed header is v1: check network, command and size, then decode what is buffered. */
+    private void startVersion(Network detected) {
+        Optional<Network> accepted = settings.networks().stream().filter(n -> Arrays.equals(n.magic(), detected.magic())).findFirst();
+        if (accepted.isEmpty()) {
+            close("client speaks v1 with magic " + detected.magicHex() + " (" + detected.name()
+                    + "), which is not an accepted network (" + acceptedNames() + "); add it with --network");
+            return;
         }
+        network = accepted.get();
+        if (!Arrays.equals(backlog, V1Protocol.COMMAND_OFFSET, V1Protocol.COMMAND_OFFSET + V1Protocol.COMMAND_SIZE,
+                VERSION_COMMAND, 0, VERSION_COMMAND.length)) {
+            close("client's first message is '" + V1Protocol.parseCommand(backlog, V1Protocol.COMMAND_OFFSET)
+                    + "', but a v1 connection must start with 'version'");
+            return;
+        }
+        long announced = Integer.toUnsignedLong(V1Protocol.readLE32(backlog, V1Protocol.LENGTH_OFFSET));
+        if (announced > settings.maxVersionSize()) {
+            close("client's VERSION announces " + announced + " payload bytes; the limit is "
+                    + settings.maxVersionSize() + " (--max-version-size)");
+            return;
+        }
+        clientDecoder = new V1FrameDecoder(network, V1ToV2.HEADROOM, V1ToV2.TAILROOM);
+        ByteBuffer buffered = ByteBuffer.wrap(backlog, 0, backlogLen);
+        backlog = new byte[0];
+        backlogLen = 0;
+        readVersion(buffered);
+    }
+
+    /** Feeds {@code in} to the decoder; once VERSION is complete, what follows it is kept. */
+    private void readVersion(ByteBuffer in) {
         V1Message message;
         try {
-            message = new V1FrameDecoder(network, 0).next(ByteBuffer.wrap(backlog, 0, backlogLen));
+            message = clientDecoder.next(in);
             if (message == null) {
                 return;
             }
@@ -356,7 +380,8 @@ public final class ProxySession {
             close("bad VERSION from client: " + e.getMessage());
             return;
         }
-        versionFrameLen = V1Protocol.HEADER_SIZE + message.length();
+        appendBacklog(in);
+        clientDecoder.deferChecksumsFrom(DEFER_CHECKSUMS_FROM);
         versionPayloadToSend = settings.userAgentSuffix()
                 .map(suffix -> version.appendUserAgentSuffix(suffix).payload())
                 .orElseGet(version::payload);
@@ -444,13 +469,11 @@ public final class ProxySession {
         }
         if (!versionSent && v2.canSend()) {
             versionSent = true;
-            clientDecoder = new V1FrameDecoder(network, V1ToV2.HEADROOM, V1ToV2.TAILROOM);
-            clientDecoder.deferChecksumsFrom(DEFER_CHECKSUMS_FROM);
             byte[] payload = versionPayloadToSend;
             byte[] framed = new byte[V1ToV2.HEADROOM + payload.length + V1ToV2.TAILROOM];
             System.arraycopy(payload, 0, framed, V1ToV2.HEADROOM, payload.length);
             sendV2ToPeer(new V1Message(VersionMessage.COMMAND, framed, V1ToV2.HEADROOM, payload.length));
-            ByteBuffer rest = ByteBuffer.wrap(backlog, versionFrameLen, backlogLen - versionFrameLen);
+            ByteBuffer rest = ByteBuffer.wrap(backlog, 0, backlogLen);
             backlog = null;
             translateClientBytes(rest);
         }
@@ -490,9 +513,9 @@ public final class ProxySession {
         }
     }
 
-    private void sendBacklogRaw(int from) {
-        if (backlogLen > from) {
-            sendToPeer(ByteBuffer.wrap(Arrays.copyOfRange(backlog, from, backlogLen)));
+    private void sendBacklogRaw() {
+        if (backlogLen > 0) {
+            sendToPeer(ByteBuffer.wrap(Arrays.copyOf(backlog, backlogLen)));
         }
         backlog = null;
     }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.v1.Network;
+import org.bip324proxy.v1.V1Protocol;
 
 /**
  * What every {@link ProxySession} of one proxy shares.
@@ -18,6 +19,8 @@ import org.bip324proxy.v1.Network;
  * @param aeadBackend the ChaCha20-Poly1305 implementation for new sessions
  * @param isOwnAddress true for the proxy's own listening addresses (loop guard)
  * @param rng randomness for keys and garbage
+ * @param maxVersionSize most payload bytes the client's first message (VERSION) may announce; it is
+ *     buffered until complete, so this bounds what a client can make the proxy hold before any peer
  */
 public record SessionSettings(
         List<Network> networks,
@@ -26,7 +29,14 @@ public record SessionSettings(
         Optional<String> userAgentSuffix,
         AeadBackend aeadBackend,
         Predicate<InetSocketAddress> isOwnAddress,
-        SecureRandom rng) {
+        SecureRandom rng,
+        int maxVersionSize) {
+
+    /**
+     * Default {@link #maxVersionSize}: a few KiB. A VERSION is about 100 bytes plus a user agent of
+     * at most 256 (Bitcoin Core's MAX_SUBVERSION_LENGTH); newer fields stay far below this.
+     */
+    public static final int DEFAULT_MAX_VERSION_SIZE = 4096;
 
     /** Which destination sources the proxy may use. */
     public enum DestinationMode {
@@ -49,5 +59,16 @@ public record SessionSettings(
         if (networks.isEmpty()) {
             throw new IllegalArgumentException("at least one network must be accepted");
         }
+        if (maxVersionSize < 1 || maxVersionSize > V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH) {
+            throw new IllegalArgumentException("--max-version-size must be 1.." + V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH
+                    + " bytes, got " + maxVersionSize);
+        }
+    }
+
+    /** Settings with the {@link #DEFAULT_MAX_VERSION_SIZE default VERSION size limit}. */
+    public SessionSettings(List<Network> networks, DestinationMode destinationMode, V1FallbackPolicy v1Fallback,
+            Optional<String> userAgentSuffix, AeadBackend aeadBackend, Predicate<InetSocketAddress> isOwnAddress,
+            SecureRandom rng) {
+        this(networks, destinationMode, v1Fallback, userAgentSuffix, aeadBackend, isOwnAddress, rng, DEFAULT_MAX_VERSION_SIZE);
     }
 }

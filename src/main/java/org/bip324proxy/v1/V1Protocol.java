@@ -160,7 +160,8 @@ public final class V1Protocol {
         return sb.toString();
     }
 
-    static int readLE32(byte[] a, int off) {
+    /** The little-endian 32-bit integer at {@code off} (e.g. a header's payload length). */
+    public static int readLE32(byte[] a, int off) {
         return (a[off] & 0xFF) | (a[off + 1] & 0xFF) << 8 | (a[off + 2] & 0xFF) << 16 | (a[off + 3] & 0xFF) << 24;
     }
 

@@ -96,6 +96,7 @@ public final class ProxyHarness implements AutoCloseable {
         private Duration idleTimeout = Duration.ofMinutes(10);
         private int bufferLimit = 1 << 20;
         private int maxConnections = 100;
+        private int maxVersionSize = SessionSettings.DEFAULT_MAX_VERSION_SIZE;
         private Socks5Config socks5 = Socks5Config.NONE;
 
         /** SOCKS5 settings; {@link #socks5Listener()} for a plain loopback listener. */
@@ -155,9 +156,14 @@ public final class ProxyHarness implements AutoCloseable {
             return this;
         }
 
+        public Builder maxVersionSize(int bytes) {
+            maxVersionSize = bytes;
+            return this;
+        }
+
         public ProxyHarness start() throws java.io.IOException {
             SessionSettings settings = new SessionSettings(networks, destinationMode, v1Fallback, userAgentSuffix,
-                    AeadBackend.preferred(), a -> false, new SecureRandom());
+                    AeadBackend.preferred(), a -> false, new SecureRandom(), maxVersionSize);
             EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                     false, 2, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
                     closeFlushTimeout, bufferLimit);

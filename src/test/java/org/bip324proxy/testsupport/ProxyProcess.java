@@ -24,8 +24,19 @@ public final class ProxyProcess implements AutoCloseable {
 
     /** The same, started through {@code launcher} (e.g. {@code prlimit --nofile=N:N}). */
     public ProxyProcess(List<String> launcher, Path jar, String... args) throws IOException {
+        this(launcher, List.of(), jar, args);
+    }
+
+    /** The jar on a JVM started with {@code jvmOptions} (e.g. {@code -Xmx64m}). */
+    public static ProxyProcess withJvmOptions(List<String> jvmOptions, Path jar, String... args) throws IOException {
+        return new ProxyProcess(List.of(), jvmOptions, jar, args);
+    }
+
+    private ProxyProcess(List<String> launcher, List<String> jvmOptions, Path jar, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(launcher);
-        cmd.addAll(List.of(java(), "-jar", jar.toString()));
+        cmd.add(java());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("PATH", SystemTestSupport.childPath());
