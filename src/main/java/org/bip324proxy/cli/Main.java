@@ -157,9 +157,16 @@ public final class Main implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--buffer-limit", paramLabel = "SIZE", defaultValue = DEFAULT_BUFFER_LIMIT, converter = Sizes.class,
-            description = "Bytes queued towards one socket above which the other side is no longer read "
-                    + "(backpressure; one message may exceed it); 1K to 1G. Default: ${DEFAULT-VALUE}.")
+            description = "Heap held by the queue towards one socket (payload, buffer room and overhead) above which "
+                    + "the other side is no longer read (backpressure; one message may exceed it); 1K to 1G. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int bufferLimit;
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE", converter = Sizes.class,
+            description = "Heap all connections together may hold in queues and partial messages; at this much "
+                    + "the proxy stops reading until writes free some (docs/DESIGN.md has the formula); 1K to 1G. "
+                    + "Default: half the JVM's maximum heap (-Xmx).")
+    Integer memoryBudget;
 
     @Option(names = "--max-version-size", paramLabel = "SIZE", defaultValue = "4K", converter = Sizes.class,
             description = "Most payload bytes a client's first message (VERSION, normally about 130) may announce; "
@@ -233,7 +240,8 @@ public final class Main implements Callable<Integer> {
                     Optional.ofNullable(userAgentSuffix), parseAead(aead), a -> false, new SecureRandom(), maxVersionSize);
             config = new EngineConfig(listenAddresses(log), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
-                    firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit);
+                    firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit,
+                    memoryBudget != null ? memoryBudget : EngineConfig.defaultMemoryBudget());
             socks5Config = socks5.config();
             observability.check();
         } catch (IllegalArgumentException e) {

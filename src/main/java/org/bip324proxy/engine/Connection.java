@@ -73,8 +73,10 @@ final class Connection implements SessionActions {
     private long handshakeStartedAt;
     private long handshakeNanos = -1;
     private boolean inEvent;
-    /** This connection's share of {@link ProxyServer#queuedBytes()}. */
-    private long reportedQueued;
+    /** This connection's share of {@link ProxyServer#heldBytes()}. */
+    private long reportedHeld;
+    /** Reading was stopped only because all connections together are over the memory budget. */
+    private boolean pausedByBudget;
 
     /**
      * @param redirect the destination the OS reported, for redirected clients
@@ -354,6 +356,9 @@ final class Connection implements SessionActions {
     }
 
     private void read(boolean peerSide) throws IOException {
+        if (server.overMemoryBudget()) {
+            return; // selected before the budget filled up; afterEvent stops reading
+        }
         if (peerSide && upstreamHandshake != null) {
             readUpstreamHandshake();
             return;
@@ -409,7 +414,7 @@ final class Connection implements SessionActions {
         if (closed || inEvent) {
             return;
         }
-        reportQueued(); // the most this connection holds: what the event queued, before writing
+        reportHeld(); // the most this connection holds: what the event queued, before writing
         // Try to write right away: most writes complete without waiting for OP_WRITE.
         flushToClient();
         flushToPeer();
@@ -427,7 +432,7 @@ final class Connection implements SessionActions {
             return;
         }
         updateInterest();
-        reportQueued();
+        reportHeld();
     }
 
     private void flushToClient() {
@@ -473,18 +478,19 @@ final class Connection implements SessionActions {
         }
     }
 
-    private void reportQueued() {
-        long queued = toClient.bytes() + toPeer.bytes();
-        if (queued != reportedQueued) {
-            server.queuedBytesChanged(queued - reportedQueued, queued);
-            reportedQueued = queued;
+    private void reportHeld() {
+        long held = toClient.memory() + toPeer.memory() + session.bufferedBytes();
+        if (held != reportedHeld) {
+            server.heldBytesChanged(held - reportedHeld, held);
+            reportedHeld = held;
         }
     }
 
     private void updateInterest() {
-        boolean readable = !closing;
+        pausedByBudget = !closing && server.overMemoryBudget();
+        boolean readable = !closing && !pausedByBudget;
         int clientOps = 0;
-        if (readable && session.wantsClientBytes() && toPeer.bytes() < config.queueHighWatermark()) {
+        if (readable && session.wantsClientBytes() && toPeer.memory() < config.queueHighWatermark()) {
             clientOps |= SelectionKey.OP_READ;
         }
         if (toClient.canWrite()) {
@@ -500,7 +506,7 @@ final class Connection implements SessionActions {
             } else {
                 peerOps = 0;
                 if (readable && (upstreamHandshake != null
-                        || session.wantsPeerBytes() && toClient.bytes() < config.queueHighWatermark())) {
+                        || session.wantsPeerBytes() && toClient.memory() < config.queueHighWatermark())) {
                     peerOps |= SelectionKey.OP_READ;
                 }
                 if (toPeer.canWrite()) {
@@ -539,6 +545,9 @@ final class Connection implements SessionActions {
             }
             return;
         }
+        if (pausedByBudget) {
+            updateInterest(); // the budget may have room again
+        }
         ProxySession.Phase phase = session.phase();
         long since = phase == ProxySession.Phase.RELAY ? lastActivityAt : phaseStartedAt;
         long limit = switch (phase) {
@@ -573,8 +582,8 @@ final class Connection implements SessionActions {
             return;
         }
         closed = true;
-        server.queuedBytesChanged(-reportedQueued, 0);
-        reportedQueued = 0;
+        server.heldBytesChanged(-reportedHeld, 0);
+        reportedHeld = 0;
         closeQuietly(client);
         if (peer != null) {
             closeQuietly(peer);

@@ -17,7 +17,10 @@ import java.util.List;
  * @param handshakeTimeout time from connect until the peer's BIP324 version packet
  * @param idleTimeout time without traffic in either direction before an established relay closes
  * @param closeFlushTimeout time to deliver queued bytes when a session closes
- * @param queueHighWatermark queued bytes for one socket above which the other side is not read
+ * @param queueHighWatermark heap held by the queue towards one socket above which the other side is
+ *     not read
+ * @param memoryBudget heap all connections together may hold in queues and partial messages; above
+ *     it no socket is read until writes bring it down
  */
 public record EngineConfig(
         List<InetSocketAddress> listen,
@@ -29,7 +32,8 @@ public record EngineConfig(
         Duration handshakeTimeout,
         Duration idleTimeout,
         Duration closeFlushTimeout,
-        int queueHighWatermark) {
+        int queueHighWatermark,
+        long memoryBudget) {
 
     /**
      * Default {@link #queueHighWatermark}: 4 MiB, just above the largest v1 message (4,000,000
@@ -39,6 +43,22 @@ public record EngineConfig(
      */
     public static final int DEFAULT_QUEUE_HIGH_WATERMARK = 4 << 20;
 
+    /**
+     * Default {@link #memoryBudget}: half the JVM's maximum heap. The other half is for what the
+     * budget does not count (per-connection objects and cipher states, the collector's headroom).
+     */
+    public static long defaultMemoryBudget() {
+        return Runtime.getRuntime().maxMemory() / 2;
+    }
+
+    /** A configuration with the {@link #defaultMemoryBudget() default memory budget}. */
+    public EngineConfig(List<InetSocketAddress> listen, boolean tproxy, int threads, int maxConnections,
+            Duration firstMessageTimeout, Duration connectTimeout, Duration handshakeTimeout, Duration idleTimeout,
+            Duration closeFlushTimeout, int queueHighWatermark) {
+        this(listen, tproxy, threads, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
+                closeFlushTimeout, queueHighWatermark, defaultMemoryBudget());
+    }
+
     public EngineConfig {
         listen = List.copyOf(listen);
         if (listen.isEmpty()) {
@@ -46,6 +66,9 @@ public record EngineConfig(
         }
         if (threads < 1 || maxConnections < 1 || queueHighWatermark < 1) {
             throw new IllegalArgumentException("threads, max connections and queue size must be positive");
+        }
+        if (memoryBudget < 1) {
+            throw new IllegalArgumentException("the memory budget must be positive, got " + memoryBudget);
         }
     }
 }

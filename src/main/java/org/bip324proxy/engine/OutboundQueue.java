@@ -11,11 +11,24 @@ import java.util.ArrayList;
  * syscall) but capped per call, so a 4 MB message never needs a 4 MB temporary direct buffer.
  * A buffer added with {@link #addHeld} is not written (nor anything after it) until it is
  * {@link #release released}: its checksum is still being computed on another thread.
+ *
+ * <p>Memory: {@link #memory()} is the heap the queue really holds, not the bytes to write: each
+ * queued buffer's whole backing array plus {@value #BUFFER_OVERHEAD} bytes for its objects.
+ * Small frames arriving behind others are copied into shared {@value #CHUNK_SIZE}-byte chunks, so
+ * a stream of 8-byte pings costs about 8 bytes each rather than a buffer and an array each.
  */
 final class OutboundQueue {
     /** Most bytes handed to one write call. */
     static final int MAX_BYTES_PER_WRITE = 256 * 1024;
     private static final int MAX_BUFFERS_PER_WRITE = 64;
+    /** Frames shorter than this are copied into a shared chunk when something is queued before them. */
+    static final int COALESCE_BELOW = 1024;
+    static final int CHUNK_SIZE = 8 * 1024;
+    /**
+     * Heap a queued buffer costs besides its array's elements, rounded up for a 64-bit JVM: the
+     * ByteBuffer object (about 48 bytes), the array header (16) and the deque slot.
+     */
+    static final int BUFFER_OVERHEAD = 96;
 
     private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
     /**
@@ -25,20 +38,55 @@ final class OutboundQueue {
     private final ArrayList<ByteBuffer> held = new ArrayList<>(0);
     private final ByteBuffer[] batch = new ByteBuffer[MAX_BUFFERS_PER_WRITE];
     private long bytes;
+    private long memory;
+    /** The last queued buffer when it is a chunk of ours that may take more small frames. */
+    private ByteBuffer openChunk;
 
+    /** Queues {@code b}; it is not copied unless small (then the queue owns the copy). */
     void add(ByteBuffer b) {
-        if (b.hasRemaining()) {
-            buffers.add(b);
-            bytes += b.remaining();
+        int n = b.remaining();
+        if (n == 0) {
+            return;
         }
+        if (n >= COALESCE_BELOW || buffers.isEmpty()) {
+            enqueue(b);
+            return;
+        }
+        if (openChunk == null || openChunk != buffers.peekLast() || openChunk.capacity() - openChunk.limit() < n) {
+            openChunk = ByteBuffer.allocate(CHUNK_SIZE).limit(0);
+            enqueue(openChunk);
+        }
+        int at = openChunk.limit();
+        openChunk.limit(at + n);
+        openChunk.put(at, b, b.position(), n);
+        b.position(b.limit());
+        bytes += n;
     }
 
     /** Queues {@code b} but writes nothing from it on until {@link #release(ByteBuffer)}. */
     void addHeld(ByteBuffer b) {
-        add(b);
         if (b.hasRemaining()) {
+            enqueue(b);
             held.add(b);
         }
+    }
+
+    private void enqueue(ByteBuffer b) {
+        buffers.add(b);
+        bytes += b.remaining();
+        memory += cost(b);
+    }
+
+    private void dequeued(ByteBuffer b) {
+        memory -= cost(b);
+        if (b == openChunk) {
+            openChunk = null;
+        }
+    }
+
+    /** Heap held by a queued buffer: its whole array (head- and tailroom included) and its objects. */
+    private static long cost(ByteBuffer b) {
+        return (b.hasArray() ? b.array().length : b.capacity()) + BUFFER_OVERHEAD;
     }
 
     /** {@code b} may be written now; no effect if it is no longer queued. */
@@ -66,6 +114,7 @@ final class OutboundQueue {
         while (!buffers.isEmpty()) {
             ByteBuffer last = buffers.pollLast();
             bytes -= last.remaining();
+            dequeued(last);
             release(last);
             if (last == b) {
                 return;
@@ -78,8 +127,14 @@ final class OutboundQueue {
         return !buffers.isEmpty() && (held.isEmpty() || heldIndex(buffers.peekFirst()) < 0);
     }
 
+    /** Bytes still to be written. */
     long bytes() {
         return bytes;
+    }
+
+    /** Heap the queued buffers hold (see the class comment); what backpressure compares. */
+    long memory() {
+        return memory;
     }
 
     boolean isEmpty() {
@@ -90,6 +145,8 @@ final class OutboundQueue {
         buffers.clear();
         held.clear();
         bytes = 0;
+        memory = 0;
+        openChunk = null;
     }
 
     /**
@@ -131,7 +188,7 @@ final class OutboundQueue {
             total += written;
             bytes -= written;
             while (!buffers.isEmpty() && !buffers.peekFirst().hasRemaining()) {
-                buffers.pollFirst();
+                dequeued(buffers.pollFirst());
             }
             if (written < planned) {
                 break; // socket buffer full

@@ -55,8 +55,9 @@ public final class ProxyServer implements AutoCloseable {
     private final List<InetSocketAddress> socks5Bound = new ArrayList<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong(1);
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicLong peakQueuedBytes = new AtomicLong();
+    private final AtomicLong heldBytes = new AtomicLong();
+    private final AtomicLong peakHeldBytes = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean overBudget = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<EventLoop, LoopConnections> loopConnections = new IdentityHashMap<>();
     private long startedAt;
     private volatile boolean stopped;
@@ -359,12 +360,26 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
-    /** A connection's queues changed by {@code delta} bytes and now hold {@code connectionTotal}. */
-    void queuedBytesChanged(long delta, long connectionTotal) {
-        queuedBytes.addAndGet(delta);
-        if (connectionTotal > peakQueuedBytes.get()) {
-            peakQueuedBytes.accumulateAndGet(connectionTotal, Math::max);
+    /**
+     * What a connection holds (queues and partial messages) changed by {@code delta} bytes to
+     * {@code connectionTotal}. Crossing the memory budget either way is logged once.
+     */
+    void heldBytesChanged(long delta, long connectionTotal) {
+        long total = heldBytes.addAndGet(delta);
+        if (connectionTotal > peakHeldBytes.get()) {
+            peakHeldBytes.accumulateAndGet(connectionTotal, Math::max);
         }
+        boolean over = total >= config.memoryBudget();
+        if (overBudget.get() != over && overBudget.compareAndSet(!over, over)) {
+            (over ? log.warn("memory_budget_reached") : log.info("memory_budget_ok"))
+                    .with("held", total).with("budget", config.memoryBudget())
+                    .with("action", over ? "no socket is read until queued bytes are written" : "reading again").log();
+        }
+    }
+
+    /** True while all connections together hold more than the memory budget: nothing is read. */
+    boolean overMemoryBudget() {
+        return heldBytes.get() >= config.memoryBudget();
     }
 
     private boolean isListenerAddress(InetSocketAddress a) {
@@ -413,17 +428,20 @@ public final class ProxyServer implements AutoCloseable {
         return active.get();
     }
 
-    /** Bytes waiting in all connections' outbound queues now. */
-    public long queuedBytes() {
-        return queuedBytes.get();
+    /**
+     * Heap all connections hold now in outbound queues and partial messages, as
+     * {@link OutboundQueue#memory()} and {@link org.bip324proxy.relay.ProxySession#bufferedBytes()} count it.
+     */
+    public long heldBytes() {
+        return heldBytes.get();
     }
 
     /**
-     * The most bytes one connection has had queued (both directions) since start: bounded by the
-     * buffer limit plus what one read can complete (backpressure).
+     * The most one connection has held (both directions) since start: bounded by the buffer limit
+     * plus what one read can complete (backpressure); docs/DESIGN.md has the formula.
      */
-    public long peakQueuedBytes() {
-        return peakQueuedBytes.get();
+    public long peakHeldBytes() {
+        return peakHeldBytes.get();
     }
 
     ChecksumWorkers checksumWorkers() {

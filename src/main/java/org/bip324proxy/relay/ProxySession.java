@@ -615,4 +615,14 @@ public final class ProxySession {
     public SessionStats stats() {
         return stats;
     }
+
+    /**
+     * Heap this session holds for input not yet passed on: kept client bytes, the client's partial
+     * v1 message and the peer's partial BIP324 packet (what the engine counts against the budget).
+     */
+    public long bufferedBytes() {
+        return (backlog == null ? 0 : backlog.length)
+                + (clientDecoder == null ? 0 : clientDecoder.bufferedBytes())
+                + (v2 == null ? 0 : v2.bufferedBytes());
+    }
 }

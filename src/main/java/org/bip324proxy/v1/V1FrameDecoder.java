@@ -143,6 +143,11 @@ public final class V1FrameDecoder {
         return dead;
     }
 
+    /** Bytes of the array holding the partial message, head- and tailroom included (0 between messages). */
+    public int bufferedBytes() {
+        return buffer == null ? 0 : buffer.length;
+    }
+
     /**
      * True when no partial message is buffered, i.e. the stream so far ended exactly on a
      * message boundary (an EOF now is clean).

@@ -82,6 +82,30 @@ class OutboundQueueTest {
         assertEquals(3, q.bytes());
     }
 
+    /** 100,000 tiny frames (a raw relay's 1-byte reads, or 8-byte pings) cost little more than their bytes. */
+    @Test
+    void tinyFramesShareChunksAndMemoryCountsWhatTheQueueHolds() throws IOException {
+        OutboundQueue q = new OutboundQueue();
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 100_000; i++) {
+            ByteBuffer frame = bytes(String.valueOf((char) ('a' + i % 26)), 1 + i % 8);
+            expected.write(frame.array(), 0, frame.remaining());
+            q.add(frame);
+        }
+        long bytes = q.bytes();
+        long chunks = bytes / OutboundQueue.CHUNK_SIZE + 2;
+        assertTrue(q.memory() >= bytes, "memory counts at least the bytes");
+        assertTrue(q.memory() <= chunks * (OutboundQueue.CHUNK_SIZE + OutboundQueue.BUFFER_OVERHEAD),
+                "memory " + q.memory() + " for " + bytes + " bytes of tiny frames");
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        while (!q.isEmpty()) {
+            long n = q.writeTo(writer);
+            got.write(read((int) n), 0, (int) n);
+        }
+        assertArrayEquals(expected.toByteArray(), got.toByteArray());
+        assertEquals(0, q.memory(), "nothing held once everything is written");
+    }
+
     /** "aaa", then {@code held} (held), then "ccccc". */
     private static OutboundQueue heldBetweenTwo(ByteBuffer held) {
         OutboundQueue q = new OutboundQueue();

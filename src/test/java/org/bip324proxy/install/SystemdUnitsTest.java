@@ -126,7 +126,8 @@ class SystemdUnitsTest {
                 "ProtectKernelLogs=yes", "ProtectControlGroups=yes", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
                 "RestrictNamespaces=yes", "LockPersonality=yes", "SystemCallArchitectures=native",
                 "CapabilityBoundingSet=\n", "RuntimeDirectory=bip324-proxy", "StateDirectory=bip324-proxy",
-                "Requires=bip324-proxy-redirect.service")) {
+                "Requires=bip324-proxy-redirect.service",
+                "Environment=JAVA_TOOL_OPTIONS=-XX:+ExitOnOutOfMemoryError\n")) {
             assertTrue(unit.contains(line), "missing: " + line.strip());
         }
         assertFalse(unit.contains("MemoryDenyWriteExecute=yes"), "the JIT needs W+X memory");

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.v1.V1Protocol;
 import org.bip324proxy.v2.MessageTypes;
+import org.bip324proxy.v2.PacketCipher;
 import org.bip324proxy.v2.V2Packet;
 import org.bip324proxy.v2.V2ProtocolException;
 import org.bip324proxy.v2.V2Transport;
@@ -34,13 +35,16 @@ import org.bip324proxy.v2.V2Transport;
  *
  * <p>Half-close: after a {@value #HALF_CLOSE_COMMAND} message the peer shuts its sending side and
  * only counts what still arrives ({@link #bytesAfterHalfClose()}). After {@value #TRUNCATE_COMMAND}
- * it sends the first half of one more packet and then shuts its sending side.
+ * it sends the first half of one more packet and then shuts its sending side. After
+ * {@value #HUGE_PREFIX_COMMAND} it sends the length and first 10 bytes of a maximum-size packet
+ * and then nothing more, keeping the connection open (an attack on the receiver's memory).
  */
 public final class V2EchoPeer implements AutoCloseable {
     public static final String FLOOD_COMMAND = "flood";
     public static final String FLOOD_REPLY_COMMAND = "tx";
     public static final String HALF_CLOSE_COMMAND = "halfclose";
     public static final String TRUNCATE_COMMAND = "truncate";
+    public static final String HUGE_PREFIX_COMMAND = "hugeprefix";
     /** A short ID that no BIP324 implementation assigns (29..32 are reserved, 33+ unassigned). */
     public static final int UNKNOWN_SHORT_ID = 60;
 
@@ -182,6 +186,14 @@ public final class V2EchoPeer implements AutoCloseable {
                         halfClosed = true;
                         continue;
                     }
+                    if (HUGE_PREFIX_COMMAND.equals(command)) {
+                        byte[] huge = new byte[V2Transport.MAX_CONTENTS_LEN];
+                        huge[0] = (byte) MessageTypes.shortId(FLOOD_REPLY_COMMAND);
+                        out.write(t.encrypt(huge, 0, huge.length, false), 0, PacketCipher.LENGTH_LEN + 10);
+                        out.flush();
+                        halfClosed = true; // silent from now on: nothing can follow a partial packet
+                        continue;
+                    }
                     if (FLOOD_COMMAND.equals(command)) {
                         flood(t, contents, out);
                         continue;
@@ -238,9 +250,12 @@ public final class V2EchoPeer implements AutoCloseable {
                 contents[1 + i] = (byte) (k + i);
             }
             out.write(t.encrypt(contents, 0, contents.length, false));
-            out.flush();
+            if (size >= 1024) {
+                out.flush(); // tiny messages go out when the stream's buffer fills: a syscall each would be slow
+            }
             floodBytesWritten.addAndGet(size);
         }
+        out.flush();
     }
 
     private static String command(byte[] contents) {
