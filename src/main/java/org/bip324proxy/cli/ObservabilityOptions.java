@@ -21,8 +21,10 @@ final class ObservabilityOptions {
     static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(5);
 
     @Option(names = "--control-socket", paramLabel = "PATH",
-            description = "Unix socket for 'bip324-proxy status' (mode 0660). Default: $RUNTIME_DIRECTORY/control.sock "
-                    + "if set (systemd), else /run/bip324-proxy/control.sock for root, else "
+            description = "Unix socket for 'bip324-proxy status' (mode 0660), in a directory owned by the proxy's user "
+                    + "that others may not write to (created 0700 if missing). A second proxy on the host needs its own. "
+                    + "Default: $RUNTIME_DIRECTORY/control.sock if set (systemd), else /run/bip324-proxy/control.sock for "
+                    + "root and for the owner of /run/bip324-proxy (the service user), else "
                     + "$XDG_RUNTIME_DIR/bip324-proxy/control.sock (/tmp/bip324-proxy-UID/control.sock without it).")
     Path controlSocket;
 

@@ -42,6 +42,8 @@ public final class ControlServer implements AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_CLIENTS);
     private final Set<UnixSocketChannel> clients = ConcurrentHashMap.newKeySet();
     private UnixServerSocketChannel listener;
+    /** Whether the socket file at {@link #path} is ours to delete (not another proxy's). */
+    private boolean bound;
     private Thread acceptThread;
     private volatile boolean closing;
 
@@ -63,7 +65,10 @@ public final class ControlServer implements AutoCloseable {
             SocketFiles.prepareDirectory(path.getParent(), group);
             removeStaleSocket();
             listener = UnixServerSocketChannel.open();
-            SocketFiles.bindRestricted(path, group, () -> listener.socket().bind(new UnixSocketAddress(path.toFile())));
+            SocketFiles.bindRestricted(path, group, () -> {
+                listener.socket().bind(new UnixSocketAddress(path.toFile()));
+                bound = true;
+            });
         } catch (IOException e) {
             closeQuietly();
             throw new IOException("cannot create the control socket " + path + ": " + e.getMessage()
@@ -258,7 +263,9 @@ public final class ControlServer implements AutoCloseable {
             if (listener != null) {
                 listener.close();
             }
-            Files.deleteIfExists(path);
+            if (bound) {
+                Files.deleteIfExists(path);
+            }
         } catch (IOException ignored) {
             // best effort on the way out
         }

@@ -219,6 +219,21 @@ class ControlSocketTest {
         }
     }
 
+    /** Issue 15: a second proxy on the same socket path is refused with how to run it beside the first. */
+    @Test
+    void aSecondProxyOnTheSamePathIsToldHowToRunBesideTheFirst() throws Exception {
+        try (InProcessProxy first = new InProcessProxy(); ControlServer running = startControl(first);
+                InProcessProxy second = new InProcessProxy()) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> startControl(second));
+            assertTrue(e.getMessage().contains("another bip324-proxy is answering on it; to run a second proxy beside it, "
+                    + "give it a --control-socket PATH of its own"), e.getMessage());
+            try (ControlClient client = ControlClient.connect(socket)) {
+                assertEquals(true, client.request("ping").get("ok"), "the first one still answers");
+            }
+        }
+    }
+
     @Test
     void badRequestsGetErrorsAndTheConnectionStaysUsable() throws Exception {
         try (InProcessProxy proxy = new InProcessProxy(); ControlServer control = startControl(proxy)) {
