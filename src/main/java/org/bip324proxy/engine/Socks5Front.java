@@ -96,6 +96,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
                     Optional.of(new Connection.Socks5Handover(handshake, early))));
         } catch (IOException e) {
             server.log().warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
+            done = false; // not handed over after all: close the socket and free the slot
             closeNow();
         }
     }
