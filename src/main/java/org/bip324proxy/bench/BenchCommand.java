@@ -19,6 +19,10 @@ import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.engine.EngineConfig;
 import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.log.EventLog;
+import org.bip324proxy.os.HostAddresses;
+import org.bip324proxy.relay.AllowedDestination;
+import org.bip324proxy.relay.DestinationPolicy;
+import org.bip324proxy.relay.OwnEndpoints;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
@@ -90,7 +94,8 @@ public final class BenchCommand implements Callable<Integer> {
         Network net = Network.MAINNET;
         SessionSettings settings = new SessionSettings(List.of(net), SessionSettings.DestinationMode.ADDR_RECV,
                 V1FallbackPolicy.requireV2(),
-                Optional.empty(), backend, a -> false, new SecureRandom());
+                Optional.empty(), backend, new DestinationPolicy(List.of(net), List.of(AllowedDestination.parse("127.0.0.1")),
+                        new OwnEndpoints(HostAddresses::isHostAddress)), new SecureRandom());
         EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false,
                 Runtime.getRuntime().availableProcessors(), 100_000, Duration.ofSeconds(30), Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5), EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK);

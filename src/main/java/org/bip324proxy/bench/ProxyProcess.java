@@ -36,7 +36,8 @@ final class ProxyProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap,
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "org.bip324proxy.cli.Main",
-                "--listen", "127.0.0.1:" + port, "--destination", "addr-recv", "--no-control-socket",
+                "--listen", "127.0.0.1:" + port, "--destination", "addr-recv", "--allow-destination", "127.0.0.1",
+                "--no-control-socket",
                 "--max-connections", Integer.toString(maxConnections), "--idle-timeout", "1h",
                 "--aead", aead.cliName(), "--log-level", "error"));
         Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)

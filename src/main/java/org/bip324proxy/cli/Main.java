@@ -18,10 +18,14 @@ import org.bip324proxy.engine.GracefulShutdown;
 import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.engine.Socks5Config;
 import org.bip324proxy.log.EventLog;
+import org.bip324proxy.os.HostAddresses;
 import org.bip324proxy.os.NativeUnavailableException;
 import org.bip324proxy.os.ProcessIdentity;
+import org.bip324proxy.relay.AllowedDestination;
+import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.KnownV2Peers;
+import org.bip324proxy.relay.OwnEndpoints;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.state.KnownV2Persistence;
@@ -98,10 +102,18 @@ public final class Main implements Callable<Integer> {
                     + "address). Default: ${DEFAULT-VALUE}.")
     String destination;
 
+    @Option(names = "--allow-destination", paramLabel = "CIDR[:PORTS]",
+            description = "Also allow destinations named by the client (VERSION addr_recv, SOCKS5 CONNECT) inside this "
+                    + "address range, on these ports (e.g. 127.0.0.1:18444 for a local regtest node, 192.168.1.0/24:8333, "
+                    + "[fd00::/8]:8333; without PORTS every port); also lifts the non-loopback-listener rule for them. "
+                    + "Repeatable. Default: none (only public addresses on the network's P2P port; addr_recv only on a "
+                    + "loopback listener). The proxy's own endpoints are always refused.")
+    List<String> allowDestinations = new ArrayList<>();
+
     @Option(names = "--v1-fallback", paramLabel = "WHEN", arity = "0..1", defaultValue = "prefer-v2",
             fallbackValue = "prefer-v2",
             description = "When a peer that does not answer the BIP324 handshake is reconnected and relayed as plain, "
-                    + "UNENCRYPTED v1 (logged loudly): prefer-v2 (Bitcoin Core's rule: nothing at all received and at "
+                    + "UNENCRYPTED v1 (logged loudly; only for redirected destinations, never one named by the client): prefer-v2 (Bitcoin Core's rule: nothing at all received and at "
                     + "least 24 bytes sent; never for a destination known to speak v2, which is refused and logged as "
                     + "downgrade_refused), always (whenever the peer closes, resets or stays silent before its key), "
                     + "or never. Default: ${DEFAULT-VALUE}.")
@@ -225,6 +237,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         EventLog log;
         SessionSettings settings;
+        DestinationPolicy policy;
         EngineConfig config;
         Socks5Config socks5Config;
         KnownV2Peers knownV2;
@@ -235,9 +248,12 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--known-v2-max must be 1..1000000, got " + knownV2Max);
             }
             knownV2 = new KnownV2Peers(knownV2Max);
-            settings = new SessionSettings(parseNetworks(networks), parseDestination(destination),
+            List<Network> accepted = parseNetworks(networks);
+            policy = new DestinationPolicy(accepted, allowDestinations.stream().map(AllowedDestination::parse).toList(),
+                    new OwnEndpoints(HostAddresses::isHostAddress));
+            settings = new SessionSettings(accepted, parseDestination(destination),
                     new V1FallbackPolicy(fallbackMode(), knownV2),
-                    Optional.ofNullable(userAgentSuffix), parseAead(aead), a -> false, new SecureRandom(), maxVersionSize);
+                    Optional.ofNullable(userAgentSuffix), parseAead(aead), policy, new SecureRandom(), maxVersionSize);
             config = new EngineConfig(listenAddresses(log), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
                     firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit,
@@ -269,6 +285,10 @@ public final class Main implements Callable<Integer> {
         ObservabilityOptions.Running windows;
         try {
             windows = observability.start(() -> server.snapshot(ObservabilityOptions.SNAPSHOT_TIMEOUT), log);
+            if (windows.metrics() != null) {
+                policy.ownEndpoints().add(new InetSocketAddress(
+                        observability.metricsAddress().orElseThrow().getAddress(), windows.metrics().port()));
+            }
         } catch (IOException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("bip324-proxy: " + e.getMessage());
             return 1;

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.Destination;
+import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.SessionActions;
@@ -43,6 +44,7 @@ final class Connection implements SessionActions {
     private final EventLog log;
     private final SocketChannel client;
     private final InetSocketAddress clientAddress;
+    private final DestinationPolicy.Listener listener;
     private final SelectionKey clientKey;
     private final ProxySession session;
     private final OutboundQueue toClient = new OutboundQueue();
@@ -81,9 +83,11 @@ final class Connection implements SessionActions {
     /**
      * @param redirect the destination the OS reported, for redirected clients
      * @param socks a SOCKS5 client's handshake, whose CONNECT target is then the destination
+     * @param listener the kind of listener the client came in on (for the destination policy)
      */
     Connection(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress,
-            Optional<Destination> redirect, Optional<Socks5Handover> socks) throws IOException {
+            Optional<Destination> redirect, Optional<Socks5Handover> socks, DestinationPolicy.Listener listener)
+            throws IOException {
         this.id = id;
         this.loop = loop;
         this.server = server;
@@ -94,7 +98,8 @@ final class Connection implements SessionActions {
         this.openedAt = System.nanoTime();
         this.lastActivityAt = openedAt;
         Optional<Destination> known = socks.map(s -> new Destination(s.handshake().target(), Destination.Source.SOCKS5));
-        this.session = new ProxySession(server.settings(), this, known.isPresent() ? known : redirect);
+        this.listener = listener;
+        this.session = new ProxySession(server.settings(), this, known.isPresent() ? known : redirect, listener);
         this.clientKey = client.register(loop.selector(), SelectionKey.OP_READ, new Side(false));
         log.info("accept").with("conn", id).with("client", Endpoints.format(clientAddress))
                 .with("original_dst", redirect.map(Destination::toString).orElse(null))
@@ -181,7 +186,7 @@ final class Connection implements SessionActions {
             return;
         }
         InetSocketAddress address = new InetSocketAddress(ip, name.getPort());
-        Optional<String> refusal = server.destinationRefusal(address);
+        Optional<String> refusal = server.destinationRefusal(address, listener);
         if (refusal.isPresent()) {
             socksFailure = Socks5Reply.NOT_ALLOWED;
             session.onPeerConnectFailed(name.getHostString() + " resolves to " + refusal.get());
@@ -608,6 +613,7 @@ final class Connection implements SessionActions {
                 .with("session_id", s.sessionId())
                 .with("outcome", reason.isPresent() ? "error" : "ok")
                 .with("reason", reason.orElse(null))
+                .with("rule", session.refusal().map(v -> v.rule().logName()).orElse(null))
                 .with("client_in", s.clientBytesIn()).with("client_out", s.clientBytesOut())
                 .with("peer_in", s.peerBytesIn()).with("peer_out", s.peerBytesOut())
                 .with("msgs_to_peer", s.messagesToPeer()).with("msgs_to_client", s.messagesToClient())

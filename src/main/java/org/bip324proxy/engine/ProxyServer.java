@@ -3,10 +3,7 @@ package org.bip324proxy.engine;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
@@ -29,6 +26,7 @@ import org.bip324proxy.os.ErrnoException;
 import org.bip324proxy.os.ListenerOptions;
 import org.bip324proxy.os.OriginalDestination;
 import org.bip324proxy.relay.Destination;
+import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.SessionSettings;
 
@@ -69,8 +67,8 @@ public final class ProxyServer implements AutoCloseable {
     private Resolver resolver;
 
     /**
-     * @param settings session settings; its own-address predicate is combined with the bound
-     *     listener addresses, so a destination equal to the proxy itself is never dialled
+     * @param settings session settings; the bound listener addresses are added to its destination
+     *     policy's own endpoints, so a destination equal to the proxy itself is never dialled
      */
     public ProxyServer(EngineConfig config, SessionSettings settings, EventLog log) {
         this(config, Socks5Config.NONE, settings, log);
@@ -81,9 +79,7 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
         this.socks5 = socks5;
         this.log = log;
-        this.settings = new SessionSettings(settings.networks(), settings.destinationMode(), settings.v1Fallback(),
-                settings.userAgentSuffix(), settings.aeadBackend(),
-                a -> settings.isOwnAddress().test(a) || isListenerAddress(a), settings.rng(), settings.maxVersionSize());
+        this.settings = settings;
     }
 
     /**
@@ -116,13 +112,17 @@ public final class ProxyServer implements AutoCloseable {
             loopConnections.put(loop, connections);
         }
         EventLoop acceptLoop = loops.get(0);
-        for (ServerSocketChannel listener : listeners) {
+        for (int i = 0; i < listeners.size(); i++) {
+            ServerSocketChannel listener = listeners.get(i);
+            DestinationPolicy.Listener kind = DestinationPolicy.Listener.boundTo(bound.get(i).getAddress());
             acceptKeys.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
-                    (EventLoop.Handler) key -> accept(listener, false)));
+                    (EventLoop.Handler) key -> accept(listener, false, kind)));
         }
-        for (ServerSocketChannel listener : socks5Listeners) {
+        for (int i = 0; i < socks5Listeners.size(); i++) {
+            ServerSocketChannel listener = socks5Listeners.get(i);
+            DestinationPolicy.Listener kind = DestinationPolicy.Listener.boundTo(socks5Bound.get(i).getAddress());
             acceptKeys.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
-                    (EventLoop.Handler) key -> accept(listener, true)));
+                    (EventLoop.Handler) key -> accept(listener, true, kind)));
         }
         acceptLoop.onTick(this::resumeAcceptingIfDue);
         startedAt = System.nanoTime();
@@ -161,7 +161,9 @@ public final class ProxyServer implements AutoCloseable {
             }
             ch.bind(address, BACKLOG);
             ch.configureBlocking(false);
-            boundTo.add((InetSocketAddress) ch.getLocalAddress());
+            InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+            boundTo.add(local);
+            settings.destinationPolicy().ownEndpoints().add(local);
             return ch;
         } catch (BindException e) {
             ch.close();
@@ -173,7 +175,7 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
-    private void accept(ServerSocketChannel listener, boolean socks) {
+    private void accept(ServerSocketChannel listener, boolean socks, DestinationPolicy.Listener kind) {
         while (true) {
             SocketChannel ch;
             try {
@@ -188,11 +190,11 @@ public final class ProxyServer implements AutoCloseable {
             if (ch == null) {
                 return;
             }
-            handOver(ch, socks);
+            handOver(ch, socks, kind);
         }
     }
 
-    private void handOver(SocketChannel ch, boolean socks) {
+    private void handOver(SocketChannel ch, boolean socks, DestinationPolicy.Listener kind) {
         long id = nextId.getAndIncrement();
         InetSocketAddress clientAddress;
         Optional<Destination> redirect;
@@ -222,9 +224,10 @@ public final class ProxyServer implements AutoCloseable {
         loop.execute(() -> {
             try {
                 if (socks) {
-                    loopConnections.get(loop).addFront(new Socks5Front(id, loop, this, ch, clientAddress));
+                    loopConnections.get(loop).addFront(new Socks5Front(id, loop, this, ch, clientAddress, kind));
                 } else {
-                    loopConnections.get(loop).add(new Connection(id, loop, this, ch, clientAddress, redirect, Optional.empty()));
+                    loopConnections.get(loop).add(new Connection(id, loop, this, ch, clientAddress, redirect,
+                            Optional.empty(), kind));
                 }
             } catch (IOException e) {
                 active.decrementAndGet();
@@ -260,22 +263,17 @@ public final class ProxyServer implements AutoCloseable {
 
     /**
      * Why the proxy must not connect to {@code target} (a SOCKS5 CONNECT target, or the address
-     * its name resolved to), if it must not: the one place that decides where SOCKS5 clients may go.
+     * its name resolved to), if it must not: the destination policy, plus the rule that .onion
+     * names need an upstream proxy that carries them.
      */
-    Optional<String> destinationRefusal(InetSocketAddress target) {
-        if (target.isUnresolved()) {
-            if (Socks5Config.isOnion(target) && socks5.upstream().filter(u -> u.carries(target)).isEmpty()) {
-                return Optional.of(".onion destinations are only reachable through --upstream-socks5 (e.g. Tor)");
-            }
-            return Optional.empty(); // checked again once resolved, unless the upstream proxy resolves it
+    Optional<String> destinationRefusal(InetSocketAddress target, DestinationPolicy.Listener listener) {
+        if (target.isUnresolved() && Socks5Config.isOnion(target) && socks5.upstream().filter(u -> u.carries(target)).isEmpty()) {
+            return Optional.of(".onion destinations are only reachable through --upstream-socks5 (e.g. Tor)");
         }
-        if (target.getPort() == 0 || target.getAddress().isAnyLocalAddress() || target.getAddress().isMulticastAddress()) {
-            return Optional.of(Endpoints.format(target) + " is not a usable destination");
-        }
-        if (settings.isOwnAddress().test(target)) {
-            return Optional.of(Endpoints.format(target) + " is the proxy itself: refusing to connect (would loop)");
-        }
-        return Optional.empty();
+        DestinationPolicy.Verdict v = settings.destinationPolicy().check(new Destination(target, Destination.Source.SOCKS5),
+                Optional.empty(), listener);
+        return v.allowed() ? Optional.empty()
+                : Optional.of(Endpoints.format(target) + " refused (rule " + v.rule().logName() + "): " + v.reason());
     }
 
     /** A SOCKS5 client closed or was refused before it became a connection; on its loop thread. */
@@ -380,37 +378,6 @@ public final class ProxyServer implements AutoCloseable {
     /** True while all connections together hold more than the memory budget: nothing is read. */
     boolean overMemoryBudget() {
         return heldBytes.get() >= config.memoryBudget();
-    }
-
-    private boolean isListenerAddress(InetSocketAddress a) {
-        if (a.isUnresolved()) {
-            return false;
-        }
-        List<InetSocketAddress> own = new ArrayList<>(bound);
-        own.addAll(socks5Bound);
-        for (InetSocketAddress b : own) {
-            if (b.getPort() != a.getPort()) {
-                continue;
-            }
-            if (b.getAddress().equals(a.getAddress())) {
-                return true;
-            }
-            if (b.getAddress().isAnyLocalAddress() && isLocal(a.getAddress())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isLocal(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
-            return true;
-        }
-        try {
-            return NetworkInterface.getByInetAddress(address) != null;
-        } catch (SocketException e) {
-            return false;
-        }
     }
 
     /** The addresses actually bound (with the real port when 0 was asked for). */

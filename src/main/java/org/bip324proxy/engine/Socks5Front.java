@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.socks5.Socks5Exception;
 import org.bip324proxy.socks5.Socks5Reply;
@@ -23,6 +24,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
     private final ProxyServer server;
     private final SocketChannel client;
     private final InetSocketAddress clientAddress;
+    private final DestinationPolicy.Listener listener;
     private final SelectionKey key;
     private final Socks5Server handshake;
     private final long deadline;
@@ -30,9 +32,10 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
     private boolean done;
     private boolean closeWhenSent;
 
-    Socks5Front(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress)
-            throws IOException {
+    Socks5Front(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress,
+            DestinationPolicy.Listener listener) throws IOException {
         this.id = id;
+        this.listener = listener;
         this.loop = loop;
         this.server = server;
         this.client = client;
@@ -83,7 +86,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
 
     private void requestComplete(ByteBuffer rest) {
         InetSocketAddress target = handshake.target();
-        Optional<String> refusal = server.destinationRefusal(target);
+        Optional<String> refusal = server.destinationRefusal(target, listener);
         if (refusal.isPresent()) {
             refuse(refusal.get(), target);
             return;
@@ -93,7 +96,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
         server.loopConnections(loop).removeFront(this);
         try {
             server.loopConnections(loop).add(new Connection(id, loop, server, client, clientAddress, Optional.empty(),
-                    Optional.of(new Connection.Socks5Handover(handshake, early))));
+                    Optional.of(new Connection.Socks5Handover(handshake, early)), listener));
         } catch (IOException e) {
             server.log().warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
             done = false; // not handed over after all: close the socket and free the slot

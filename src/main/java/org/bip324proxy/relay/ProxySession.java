@@ -1,6 +1,5 @@
 package org.bip324proxy.relay;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -66,6 +65,7 @@ public final class ProxySession {
     private final SessionSettings settings;
     private final SessionActions actions;
     private final Optional<Destination> redirectDestination;
+    private final DestinationPolicy.Listener listener;
     private final SessionStats stats = new SessionStats();
 
     private Phase phase = Phase.FIRST_MESSAGE;
@@ -73,6 +73,7 @@ public final class ProxySession {
     private Destination destination;
     private Network network;
     private String closeReason;
+    private DestinationPolicy.Verdict refusal;
 
     /**
      * Client bytes held until the peer is ready: the first bytes until the sniffer's verdict, then
@@ -97,13 +98,16 @@ public final class ProxySession {
 
     /**
      * @param redirectDestination the destination the OS reported (SO_ORIGINAL_DST or TPROXY) or the
-     *     client named (SOCKS5 CONNECT), if any;
-     *     already filtered of the proxy's own addresses by the caller or here
+     *     client named (SOCKS5 CONNECT), if any; the proxy's own address here means the connection
+     *     was not redirected
+     * @param listener the kind of listener the client came in on (for the destination policy)
      */
-    public ProxySession(SessionSettings settings, SessionActions actions, Optional<Destination> redirectDestination) {
+    public ProxySession(SessionSettings settings, SessionActions actions, Optional<Destination> redirectDestination,
+            DestinationPolicy.Listener listener) {
         this.settings = settings;
         this.actions = actions;
-        this.redirectDestination = redirectDestination.filter(d -> !settings.isOwnAddress().test(d.address()));
+        this.redirectDestination = redirectDestination.filter(d -> !settings.destinationPolicy().ownEndpoints().contains(d.address()));
+        this.listener = listener;
     }
 
     /**
@@ -291,6 +295,9 @@ public final class ProxySession {
 
     /** A peer that closes, resets or stays silent before its key may be a v1-only node, or an attacker. */
     private String v1OnlyHint() {
+        if (refusal != null && phase == Phase.HANDSHAKE) {
+            return " (no v1 fallback, rule " + refusal.rule().logName() + ": " + refusal.reason() + ")";
+        }
         if (stats.downgradeRefused != null) {
             return " (v1 fallback refused: " + stats.downgradeRefused
                     + (stats.downgradeRefused.equals(V1FallbackPolicy.REQUIRE_V2) ? ")"
@@ -413,17 +420,17 @@ public final class ProxySession {
                     + " redirect the client with the iptables/nftables rules instead of connecting directly");
             return Optional.empty();
         }
-        InetSocketAddress a = addrRecv.get();
-        InetAddress ip = a.getAddress();
-        if (a.getPort() == 0 || ip.isAnyLocalAddress() || settings.isOwnAddress().test(a)) {
-            close("addr_recv " + Endpoints.format(a) + " is " + (settings.isOwnAddress().test(a) ? "the proxy itself" : "not usable")
-                    + ": refusing to connect (would loop); redirect the client with the iptables/nftables rules");
-            return Optional.empty();
-        }
-        return Optional.of(new Destination(a, Destination.Source.ADDR_RECV));
+        return Optional.of(new Destination(addrRecv.get(), Destination.Source.ADDR_RECV));
     }
 
+    /** Connects to {@link #destination} if the destination policy allows it, else closes naming the rule. */
     private void connect() {
+        DestinationPolicy.Verdict verdict = settings.destinationPolicy().check(destination, Optional.ofNullable(network), listener);
+        if (!verdict.allowed()) {
+            refusal = verdict;
+            close("destination " + destination + " refused (rule " + verdict.rule().logName() + "): " + verdict.reason());
+            return;
+        }
         phase = Phase.CONNECTING;
         if (peerWaiting) {
             peerWaiting = false;
@@ -440,6 +447,11 @@ public final class ProxySession {
         V1FallbackPolicy.Decision d = settings.v1Fallback().decide(destination.address(), peerBytesBeforeKey, stats.peerBytesOut);
         if (d.outcome() != V1FallbackPolicy.Outcome.FALLBACK) {
             stats.downgradeRefused = d.reason();
+            return false;
+        }
+        DestinationPolicy.Verdict verdict = settings.destinationPolicy().checkV1Fallback(destination);
+        if (!verdict.allowed()) {
+            refusal = verdict;
             return false;
         }
         v2.destroy();
@@ -610,6 +622,11 @@ public final class ProxySession {
     /** Why the session closed; empty while open or after a clean close by both sides. */
     public Optional<String> closeReason() {
         return Optional.ofNullable(closeReason);
+    }
+
+    /** The destination-policy verdict that refused a connection or the v1 fallback, if one did. */
+    public Optional<DestinationPolicy.Verdict> refusal() {
+        return Optional.ofNullable(refusal);
     }
 
     public SessionStats stats() {

@@ -1,10 +1,8 @@
 package org.bip324proxy.relay;
 
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Protocol;
@@ -17,7 +15,7 @@ import org.bip324proxy.v1.V1Protocol;
  * @param v1Fallback when to relay plain v1 to a peer that does not answer the BIP324 handshake
  * @param userAgentSuffix appended to the client's VERSION user agent, if present
  * @param aeadBackend the ChaCha20-Poly1305 implementation for new sessions
- * @param isOwnAddress true for the proxy's own listening addresses (loop guard)
+ * @param destinationPolicy where the proxy may connect
  * @param rng randomness for keys and garbage
  * @param maxVersionSize most payload bytes the client's first message (VERSION) may announce; it is
  *     buffered until complete, so this bounds what a client can make the proxy hold before any peer
@@ -28,7 +26,7 @@ public record SessionSettings(
         V1FallbackPolicy v1Fallback,
         Optional<String> userAgentSuffix,
         AeadBackend aeadBackend,
-        Predicate<InetSocketAddress> isOwnAddress,
+        DestinationPolicy destinationPolicy,
         SecureRandom rng,
         int maxVersionSize) {
 
@@ -67,8 +65,8 @@ public record SessionSettings(
 
     /** Settings with the {@link #DEFAULT_MAX_VERSION_SIZE default VERSION size limit}. */
     public SessionSettings(List<Network> networks, DestinationMode destinationMode, V1FallbackPolicy v1Fallback,
-            Optional<String> userAgentSuffix, AeadBackend aeadBackend, Predicate<InetSocketAddress> isOwnAddress,
+            Optional<String> userAgentSuffix, AeadBackend aeadBackend, DestinationPolicy destinationPolicy,
             SecureRandom rng) {
-        this(networks, destinationMode, v1Fallback, userAgentSuffix, aeadBackend, isOwnAddress, rng, DEFAULT_MAX_VERSION_SIZE);
+        this(networks, destinationMode, v1Fallback, userAgentSuffix, aeadBackend, destinationPolicy, rng, DEFAULT_MAX_VERSION_SIZE);
     }
 }

@@ -34,7 +34,7 @@ class AcceptBackoffIT {
         SystemTestSupport.require(prlimit != null, "prlimit (util-linux) is needed to lower the proxy's open-file limit");
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
                 ProxyProcess proxy = new ProxyProcess(List.of(prlimit, "--nofile=" + OPEN_FILES + ":" + OPEN_FILES),
-                        ProxyProcess.jar(), "--listen", "127.0.0.1:0", "--no-control-socket",
+                        ProxyProcess.jar(), "--listen", "127.0.0.1:0", "--allow-destination", "127.0.0.1", "--no-control-socket",
                         "--first-message-timeout", "5m")) {
             String port = proxy.awaitLog("listening addresses=127\\.0\\.0\\.1:(\\d+)", WAIT);
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port));

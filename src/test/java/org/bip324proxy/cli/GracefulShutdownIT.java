@@ -72,7 +72,7 @@ class GracefulShutdownIT {
     }
 
     private static ProxyProcess start(String grace) throws IOException {
-        return new ProxyProcess(ProxyProcess.jar(), "--listen", "127.0.0.1:0",
+        return new ProxyProcess(ProxyProcess.jar(), "--listen", "127.0.0.1:0", "--allow-destination", "127.0.0.1",
                 "--no-control-socket", "--shutdown-grace", grace);
     }
 

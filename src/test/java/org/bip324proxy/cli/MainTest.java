@@ -163,6 +163,12 @@ class MainTest {
     }
 
     @Test
+    void badAllowDestinationIsExplained() {
+        assertUsageError(run("--allow-destination", "localhost"), "--allow-destination 'localhost': 'localhost' is not an IPv4 or IPv6 address");
+        assertUsageError(run("--allow-destination", "10.0.0.1/8"), "address bits set beyond the /8 prefix");
+    }
+
+    @Test
     void portInUseIsExplained() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = ((InetSocketAddress) taken.getLocalSocketAddress()).getPort();

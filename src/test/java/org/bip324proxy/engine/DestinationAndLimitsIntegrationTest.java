@@ -33,7 +33,8 @@ class DestinationAndLimitsIntegrationTest {
         try (ProxyHarness proxy = ProxyHarness.builder().start(); V1TestClient client = client(proxy)) {
             client.send("version", V1TestClient.versionPayload(proxy.address(), "/integ:1.0/"));
             assertTrue(client.closedByProxy(), proxy.log());
-            assertReason(proxy.awaitClose(1), "is the proxy itself: refusing to connect (would loop)");
+            assertReason(proxy.awaitClose(1), "rule=own-endpoint");
+            assertReason(proxy.awaitClose(1), "is the proxy itself (a listening or metrics address): refusing to connect (would loop)");
             assertTrue(proxy.logLines().stream().noneMatch(l -> l.contains(" connect conn=")), proxy.log());
         }
     }

@@ -16,6 +16,7 @@ import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.relay.V1FallbackPolicy;
+import org.bip324proxy.testsupport.Policies;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
@@ -28,7 +29,7 @@ class ProxySmokeTest {
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
         EventLog log = new EventLog(new PrintStream(logBytes, true), EventLog.Format.TEXT, EventLog.Level.DEBUG);
         SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, a -> false, new SecureRandom());
+                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, Policies.loopbackPeers(), new SecureRandom());
         EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false, 2, 100,
                 Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(2), 1 << 20);
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -16,8 +17,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bip324proxy.relay.KnownV2Peers;
 import org.bip324proxy.relay.V1FallbackPolicy;
+import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.EchoExchange;
+import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.ProxyHarness;
+import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.ThreadPerConnectionServer;
 import org.bip324proxy.testsupport.V1EchoPeer;
 import org.bip324proxy.testsupport.V1TestClient;
@@ -25,12 +29,20 @@ import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * --v1-fallback against v1-only peers (the two ways they react to a BIP324 key), and against a
- * destination known to speak v2 that suddenly answers like a v1 node (a downgrade).
+ * destination known to speak v2 that suddenly answers like a v1 node (a downgrade). The fallback
+ * is only for redirected destinations, so the fallback tests run the proxy, the peer and a NAT
+ * rule in a test namespace.
  */
 class V1FallbackIntegrationTest {
+    private static final InetAddress CLIENT_SOURCE = address("127.0.0.2");
+
+    @RegisterExtension
+    final Cleanup cleanup = new Cleanup();
+
     @Test
     void peerClosingOnTheKeyIsReconnectedAsPlainV1() throws Exception {
         assertFallsBack(V1EchoPeer.OnForeignBytes.CLOSE, "during the BIP324 handshake"); // closed or reset
@@ -39,6 +51,22 @@ class V1FallbackIntegrationTest {
     @Test
     void silentPeerIsReconnectedAsPlainV1AfterTheHandshakeTimeout() throws Exception {
         assertFallsBack(V1EchoPeer.OnForeignBytes.STAY_SILENT, "peer did not answer the BIP324 handshake in time");
+    }
+
+    @Test
+    void aDestinationNamedByTheClientGetsNoPlaintextFallback() throws Exception {
+        try (V1EchoPeer peer = new V1EchoPeer(Network.REGTEST, V1EchoPeer.OnForeignBytes.CLOSE);
+                ProxyHarness proxy = ProxyHarness.builder()
+                        .v1Fallback(new V1FallbackPolicy(V1FallbackPolicy.Mode.ALWAYS, new KnownV2Peers(100))).start();
+                V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
+            client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
+            assertTrue(client.closedByProxy(), proxy.log());
+            String close = proxy.awaitClose(1);
+            assertTrue(close.contains(" rule=v1-fallback-redirected-only "), close);
+            assertTrue(close.contains("v1 fallback is only used for redirected destinations"), close);
+            assertEquals(1, peer.foreignConnections(), "the BIP324 attempt");
+            assertEquals(0, peer.v1Connections(), "no plaintext reconnection");
+        }
     }
 
     @Test
@@ -133,28 +161,47 @@ class V1FallbackIntegrationTest {
         }
     }
 
-    private static void assertFallsBack(V1EchoPeer.OnForeignBytes behaviour, String reason) throws Exception {
-        try (V1EchoPeer peer = new V1EchoPeer(Network.REGTEST, behaviour);
-                ProxyHarness proxy = ProxyHarness.builder()
-                        .v1Fallback(new V1FallbackPolicy(V1FallbackPolicy.Mode.PREFER_V2, new KnownV2Peers(100))).handshakeTimeout(Duration.ofSeconds(1)).start()) {
-            try (V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
-                byte[] version = V1TestClient.versionPayload(peer.address(), "/integ:1.0/");
-                client.send("version", version);
-                V1Message echoed = client.receive();
-                assertNotNull(echoed, proxy.log());
-                assertArrayEquals(version, echoed.copyPayload());
-                List<V1Message> messages = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
-                    messages.add(V1Message.of(i % 10 == 0 ? "ping" : "inv", new byte[] {(byte) i, 2, 3, 4, 5, 6, 7, 8}));
-                }
-                EchoExchange.run(client, messages, proxy::log);
+    private void assertFallsBack(V1EchoPeer.OnForeignBytes behaviour, String reason) throws Exception {
+        SystemTestSupport.requireRootNetworking("nft");
+        NetNs ns = cleanup.keep(NetNs.create());
+        V1EchoPeer peer = cleanup.keep(ns.call(() -> new V1EchoPeer(Network.REGTEST, behaviour)));
+        ProxyHarness proxy = cleanup.keep(ns.call(() -> ProxyHarness.builder().allowDestinations()
+                .v1Fallback(new V1FallbackPolicy(V1FallbackPolicy.Mode.PREFER_V2, new KnownV2Peers(100)))
+                .handshakeTimeout(Duration.ofSeconds(1)).start()));
+        // Only this test's client (from 127.0.0.2) is redirected, so the proxy's own connection to the peer is not.
+        ns.run("table ip b324fallback {\n"
+                + "  chain output {\n"
+                + "    type nat hook output priority -100; policy accept;\n"
+                + "    ip saddr " + CLIENT_SOURCE.getHostAddress() + " tcp dport " + peer.address().getPort()
+                + " dnat to " + proxy.address().getAddress().getHostAddress() + ":" + proxy.address().getPort() + "\n"
+                + "  }\n"
+                + "}\n", Duration.ofSeconds(30), "nft", "-f", "-").check();
+        try (V1TestClient client = ns.call(() -> new V1TestClient(peer.address(), CLIENT_SOURCE, Network.REGTEST,
+                Duration.ofSeconds(60)))) {
+            byte[] version = V1TestClient.versionPayload(null, "/integ:1.0/");
+            client.send("version", version);
+            V1Message echoed = client.receive();
+            assertNotNull(echoed, proxy.log());
+            assertArrayEquals(version, echoed.copyPayload());
+            List<V1Message> messages = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                messages.add(V1Message.of(i % 10 == 0 ? "ping" : "inv", new byte[] {(byte) i, 2, 3, 4, 5, 6, 7, 8}));
             }
-            String warning = proxy.awaitLine(l -> l.contains(" WARN v1_fallback conn=1 "), Duration.ofSeconds(30));
-            assertTrue(warning.contains(reason) && warning.contains("NOT encrypted"), warning);
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" transport=v1_fallback "), close);
-            assertEquals(1, peer.foreignConnections(), "the BIP324 attempt");
-            assertEquals(1, peer.v1Connections(), "the v1 reconnection");
+            EchoExchange.run(client, messages, proxy::log);
+        }
+        String warning = proxy.awaitLine(l -> l.contains(" WARN v1_fallback conn=1 "), Duration.ofSeconds(30));
+        assertTrue(warning.contains(reason) && warning.contains("NOT encrypted"), warning);
+        String close = proxy.awaitClose(1);
+        assertTrue(close.contains(" transport=v1_fallback ") && close.contains(" via=so_original_dst "), close);
+        assertEquals(1, peer.foreignConnections(), "the BIP324 attempt");
+        assertEquals(1, peer.v1Connections(), "the v1 reconnection");
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import org.bip324proxy.crypto.AeadBackend;
+import org.bip324proxy.testsupport.Policies;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameEncoder;
@@ -98,10 +99,10 @@ class SessionStatsTest {
     @Test
     void countsBytesMessagesDecoysUnknownIdsAndFraming() throws Exception {
         SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, a -> false, RNG);
+                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, Policies.loopbackPeers(), RNG);
         Recorder engine = new Recorder();
         ProxySession session = new ProxySession(settings, engine,
-                Optional.of(new Destination(PEER, Destination.Source.SO_ORIGINAL_DST)));
+                Optional.of(new Destination(PEER, Destination.Source.SO_ORIGINAL_DST)), DestinationPolicy.Listener.LOOPBACK);
         byte[] version = V1TestClient.versionPayload(PEER, "/stats:1.0/");
         byte[] versionFrame = new V1FrameEncoder(Network.MAINNET).frame("version", version);
         session.onClientBytes(ByteBuffer.wrap(versionFrame));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -91,9 +90,13 @@ class ProxyNetfilterIT {
         return cleanup.keep(remote.call(() -> new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()), at)));
     }
 
-    /** The proxy with its default listeners (127.0.0.1:1324 and [::1]:1324) unless others are given. */
+    /**
+     * The proxy with its default listeners (127.0.0.1:1324 and [::1]:1324) unless others are given,
+     * allowing addr_recv destinations in the namespaces' private ranges ({@link NetNs}).
+     */
     private NamespacedProxy startProxy(String... listen) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--redirect-group", group.name(), "--threads", "1"));
+        List<String> args = new ArrayList<>(List.of("--redirect-group", group.name(), "--threads", "1",
+                "--allow-destination", "10.213.0.0/16", "--allow-destination", "fd00:b324::/32"));
         for (String l : listen) {
             args.add("--listen");
             args.add(l);
@@ -236,9 +239,11 @@ class ProxyNetfilterIT {
         }
         LogLine close = proxy.awaitClose();
         assertEquals("error", close.get("outcome"), close.raw());
-        assertNull(close.get("dest"), close.raw());
+        assertEquals(Endpoints.format(self), close.get("dest"), close.raw());
+        assertEquals("own-endpoint", close.get("rule"), close.raw());
         String reason = close.get("reason");
-        assertTrue(reason.contains("addr_recv " + Endpoints.format(self) + " is the proxy itself"), close.raw());
+        assertTrue(reason.contains(Endpoints.format(self) + " via addr_recv refused (rule own-endpoint): it is the proxy itself"),
+                close.raw());
         assertTrue(reason.contains("iptables/nftables"), "the log line must say how to fix it: " + close.raw());
         assertEquals("WARN", close.level());
         assertTrue(proxy.isAlive());
@@ -264,7 +269,8 @@ class ProxyNetfilterIT {
                 assertTrue(c.closedByProxy(), "proxy must close a connection that would loop");
             }
             LogLine refused = proxy.awaitClose();
-            assertTrue(refused.get("reason").contains(Endpoints.format(own) + " is the proxy itself"), refused.raw());
+            assertTrue(refused.get("reason").contains(Endpoints.format(own) + " via addr_recv refused (rule own-endpoint)"),
+                    refused.raw());
         }
     }
 

@@ -27,7 +27,7 @@ public final class InProcessProxy implements AutoCloseable {
 
     public InProcessProxy() throws IOException {
         SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, a -> false, new SecureRandom());
+                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, Policies.loopbackPeers(), new SecureRandom());
         EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false,
                 2, 100, Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(5),
                 Duration.ofSeconds(2), 1 << 20);

@@ -83,7 +83,10 @@ public final class ProxyHarness implements AutoCloseable {
         server.close();
     }
 
-    /** Settings with test-friendly defaults: all known networks, addr_recv destinations, no fallback (require-v2). */
+    /**
+     * Settings with test-friendly defaults: all known networks, addr_recv destinations allowed to
+     * loopback peers ({@link Policies#LOOPBACK}), a loopback listener, no fallback (require-v2).
+     */
     public static final class Builder {
         private List<Network> networks = Network.knownNetworks();
         private SessionSettings.DestinationMode destinationMode = SessionSettings.DestinationMode.AUTO;
@@ -97,6 +100,8 @@ public final class ProxyHarness implements AutoCloseable {
         private int bufferLimit = 1 << 20;
         private int maxConnections = 100;
         private int maxVersionSize = SessionSettings.DEFAULT_MAX_VERSION_SIZE;
+        private List<String> allowDestinations = Policies.LOOPBACK;
+        private InetAddress listenAddress = InetAddress.getLoopbackAddress();
         private Socks5Config socks5 = Socks5Config.NONE;
 
         /** SOCKS5 settings; {@link #socks5Listener()} for a plain loopback listener. */
@@ -151,6 +156,18 @@ public final class ProxyHarness implements AutoCloseable {
             return this;
         }
 
+        /** The {@code --allow-destination} entries (replacing the loopback default); none for the default policy. */
+        public Builder allowDestinations(String... entries) {
+            allowDestinations = List.of(entries);
+            return this;
+        }
+
+        /** Listen on {@code address} (port chosen by the kernel) instead of loopback. */
+        public Builder listenAddress(InetAddress address) {
+            listenAddress = address;
+            return this;
+        }
+
         public Builder bufferLimit(int bytes) {
             bufferLimit = bytes;
             return this;
@@ -163,8 +180,8 @@ public final class ProxyHarness implements AutoCloseable {
 
         public ProxyHarness start() throws java.io.IOException {
             SessionSettings settings = new SessionSettings(networks, destinationMode, v1Fallback, userAgentSuffix,
-                    AeadBackend.preferred(), a -> false, new SecureRandom(), maxVersionSize);
-            EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                    AeadBackend.preferred(), Policies.allowing(networks, allowDestinations), new SecureRandom(), maxVersionSize);
+            EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(listenAddress, 0)),
                     false, 2, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
                     closeFlushTimeout, bufferLimit);
             return new ProxyHarness(config, socks5, settings);

@@ -37,7 +37,13 @@ public final class V1TestClient implements AutoCloseable {
      *     kernel's automatic sizing
      */
     public V1TestClient(InetSocketAddress proxy, Network network, Duration timeout, int receiveBuffer) throws IOException {
-        this(connect(proxy, timeout, receiveBuffer), network, timeout);
+        this(connect(proxy, null, timeout, receiveBuffer), network, timeout);
+    }
+
+    /** Connects from {@code source} (any port), e.g. so that a test's NAT rule matches only this client. */
+    public V1TestClient(InetSocketAddress proxy, java.net.InetAddress source, Network network, Duration timeout)
+            throws IOException {
+        this(connect(proxy, source, timeout, 0), network, timeout);
     }
 
     /** A client over a socket already connected (e.g. through a SOCKS5 handshake). */
@@ -51,8 +57,12 @@ public final class V1TestClient implements AutoCloseable {
         readBuf.flip();
     }
 
-    private static Socket connect(InetSocketAddress proxy, Duration timeout, int receiveBuffer) throws IOException {
+    private static Socket connect(InetSocketAddress proxy, java.net.InetAddress source, Duration timeout, int receiveBuffer)
+            throws IOException {
         Socket socket = new Socket();
+        if (source != null) {
+            socket.bind(new InetSocketAddress(source, 0));
+        }
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
