@@ -17,7 +17,11 @@ import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.EngineConfig;
 import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.log.EventLog;
+import org.bip324proxy.os.HostAddresses;
+import org.bip324proxy.relay.AllowedDestination;
+import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.relay.OwnEndpoints;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
@@ -51,7 +55,9 @@ public final class SelftestCommand implements Callable<Integer> {
         EventLog log = new EventLog(System.err, EventLog.Format.TEXT, EventLog.Level.INFO);
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         SessionSettings settings = new SessionSettings(List.of(NETWORK), SessionSettings.DestinationMode.ADDR_RECV,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.preferred(), a -> false, new SecureRandom());
+                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.preferred(), new DestinationPolicy(List.of(NETWORK),
+                        List.of(AllowedDestination.parse(loopback.getAddress().getHostAddress())), // the responder
+                        new OwnEndpoints(HostAddresses::isHostAddress)), new SecureRandom());
         EngineConfig config = new EngineConfig(List.of(loopback), false, 1, 16, DEADLINE, DEADLINE, DEADLINE,
                 DEADLINE, Duration.ofSeconds(5), EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK);
         try (BenchPeer peer = new BenchPeer(true, NETWORK); ProxyServer proxy = new ProxyServer(config, settings, log)) {
