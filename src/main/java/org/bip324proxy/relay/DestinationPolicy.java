@@ -33,7 +33,8 @@ import org.bip324proxy.v1.Network;
  *                    refused  client-named, not a public unicast address ({@link AddressClass})
  * not-p2p-port       refused  client-named, port is not the network's P2P port
  * public-p2p-port    allowed  client-named, public address on the network's P2P port
- * unresolved-name    allowed  a host name (SOCKS5) on a P2P port: checked again once resolved
+ * unresolved-name    allowed  a host name (SOCKS5): checked once resolved here (an upstream
+ *                             SOCKS5 proxy that resolves it applies its own rules)
  * </pre>
  *
  * Plain v1 fallback (unencrypted) is only used towards kernel-reported destinations (rule
@@ -120,11 +121,14 @@ public final class DestinationPolicy {
     public Verdict check(Destination destination, Optional<Network> network, Listener listener) {
         InetSocketAddress a = destination.address();
         if (a.isUnresolved()) {
-            return checkName(a, network);
+            // A host name (a SOCKS5 target): the engine checks the address it resolves to, unless
+            // an upstream SOCKS5 proxy resolves it and connects (then the upstream's rules apply).
+            return a.getPort() == 0 ? Verdict.refuse(Rule.UNUSABLE, "not a usable destination: port 0")
+                    : Verdict.allow(Rule.UNRESOLVED_NAME, "a host name, checked once resolved here");
         }
         AddressClass kind = AddressClass.of(a.getAddress());
         if (a.getPort() == 0 || kind == AddressClass.UNSPECIFIED) {
-            return Verdict.refuse(Rule.UNUSABLE, "port 0 or the unspecified address is no peer");
+            return Verdict.refuse(Rule.UNUSABLE, "not a usable destination: port 0 or the unspecified address");
         }
         if (own.contains(a)) {
             return Verdict.refuse(Rule.OWN_ENDPOINT, "it is the proxy itself (a listening or"
@@ -155,18 +159,6 @@ public final class DestinationPolicy {
         }
         Optional<Verdict> port = checkPort(a, network);
         return port.orElse(Verdict.allow(Rule.PUBLIC_P2P_PORT, "a public address on the network's P2P port"));
-    }
-
-    /**
-     * A host name (a SOCKS5 target): only its port can be checked now. The engine checks the
-     * address it resolves to again, unless an upstream SOCKS5 proxy resolves it (and connects).
-     */
-    private Verdict checkName(InetSocketAddress a, Optional<Network> network) {
-        if (a.getPort() == 0) {
-            return Verdict.refuse(Rule.UNUSABLE, "port 0 is no peer");
-        }
-        return checkPort(a, network).orElse(Verdict.allow(Rule.UNRESOLVED_NAME,
-                "a host name on a P2P port, checked again once resolved here"));
     }
 
     private Optional<Verdict> checkPort(InetSocketAddress a, Optional<Network> network) {

@@ -173,7 +173,8 @@ class Socks5IntegrationTest {
         try (ProxyHarness proxy = ProxyHarness.builder().socks5Listener().start()) {
             assertReply(Socks5Reply.NOT_ALLOWED, proxy, InetSocketAddress.createUnresolved("localhost", proxy.socks5Address().getPort()));
             String close = proxy.awaitClose(1);
-            assertTrue(close.contains("localhost resolves to 127.0.0.1:" + proxy.socks5Address().getPort() + " is the proxy itself"), close);
+            assertTrue(close.contains("localhost resolves to 127.0.0.1:" + proxy.socks5Address().getPort()
+                    + " refused (rule own-endpoint): it is the proxy itself"), close);
             assertTrue(proxy.logLines().stream().noneMatch(l -> l.contains(" resolved conn=1 ")), proxy.log());
         }
     }

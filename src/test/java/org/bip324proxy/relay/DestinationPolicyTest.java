@@ -95,6 +95,30 @@ class DestinationPolicyTest {
     }
 
     @Test
+    void socks5TargetsFollowTheAddressAndPortRulesOnEveryListener() throws Exception {
+        DestinationPolicy p = policy();
+        for (Listener l : Listener.values()) {
+            assertEquals(Rule.PUBLIC_P2P_PORT, check(p, Destination.Source.SOCKS5, "1.1.1.1", 8333, null, l).rule());
+            assertEquals(Rule.LOOPBACK, check(p, Destination.Source.SOCKS5, "127.0.0.1", 8333, null, l).rule());
+            assertEquals(Rule.PRIVATE, check(p, Destination.Source.SOCKS5, "192.168.1.20", 8333, null, l).rule());
+            assertEquals(Rule.NOT_P2P_PORT, check(p, Destination.Source.SOCKS5, "1.1.1.1", 22, null, l).rule());
+            assertEquals(Rule.OWN_ENDPOINT, check(p, Destination.Source.SOCKS5, "127.0.0.1", 1324, null, l).rule());
+        }
+        assertFalse(p.checkV1Fallback(new Destination(new InetSocketAddress(ip("1.1.1.1"), 8333), Destination.Source.SOCKS5)).allowed());
+    }
+
+    @Test
+    void aHostNameIsCheckedOnceResolved() throws Exception {
+        DestinationPolicy p = policy();
+        Verdict name = p.check(new Destination(InetSocketAddress.createUnresolved("localhost", 22), Destination.Source.SOCKS5),
+                Optional.empty(), Listener.LOOPBACK);
+        assertEquals(Rule.UNRESOLVED_NAME, name.rule());
+        assertTrue(name.allowed());
+        assertEquals(Rule.UNUSABLE, p.check(new Destination(InetSocketAddress.createUnresolved("x.onion", 0),
+                Destination.Source.SOCKS5), Optional.empty(), Listener.LOOPBACK).rule());
+    }
+
+    @Test
     void allowEntriesOpenTheirRangeAndPortsOnEveryListenerButNeverTheProxyItself() throws Exception {
         DestinationPolicy p = policy("127.0.0.1", "192.168.1.0/24:8333", "[fd00::/8]:18444-18445");
         for (Listener l : Listener.values()) {
