@@ -526,7 +526,10 @@ final class Connection implements SessionActions {
         if (to == ProxySession.Phase.HANDSHAKE) {
             handshakeStartedAt = System.nanoTime();
         }
-        if (from == ProxySession.Phase.HANDSHAKE && to == ProxySession.Phase.RELAY) {
+        if (to == ProxySession.Phase.RELAY && session.transport().orElse(null) == ProxySession.Transport.V2) {
+            if (from != ProxySession.Phase.HANDSHAKE) {
+                handshakeStartedAt = phaseStartedAt; // inbound: completed while the node was being dialled
+            }
             handshakeNanos = System.nanoTime() - handshakeStartedAt;
             log.info("v2").with("conn", id).with("session_id", session.stats().sessionId())
                     .with("handshake_ms", handshakeNanos / 1_000_000).log();

@@ -13,7 +13,9 @@ public record Destination(InetSocketAddress address, Source source) {
         /** The addr_recv field of the client's VERSION message (direct connections). */
         ADDR_RECV,
         /** The CONNECT request of a client of the SOCKS5 listener (may be a domain name). */
-        SOCKS5;
+        SOCKS5,
+        /** The operator's node behind an inbound listener (--inbound LISTEN=NODE). */
+        CONFIGURED;
 
         public String logName() {
             return name().toLowerCase(java.util.Locale.ROOT);

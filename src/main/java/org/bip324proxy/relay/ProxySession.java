@@ -45,7 +45,7 @@ import org.bip324proxy.v2.V2Transport;
  * any           -> CLOSED       error, timeout, or both sides finished
  * </pre>
  */
-public final class ProxySession {
+public final class ProxySession implements RelaySession {
     /** Where the session is; the engine arms the matching timeout. */
     public enum Phase { FIRST_MESSAGE, CONNECTING, HANDSHAKE, RELAY, CLOSED }
 

@@ -144,6 +144,12 @@ public final class V2Transport {
         return create(role, networkMagic, rng, backend, receiveHeadroom, rng.nextInt(MAX_GARBAGE_LEN + 1));
     }
 
+    /** A transport with a given key and garbage: for the official vectors and reproducible tests. */
+    public static V2Transport withKey(Role role, byte[] networkMagic, EllSwiftKeyPair key, byte[] garbage,
+            AeadBackend backend, int receiveHeadroom) {
+        return new V2Transport(role, networkMagic, key, garbage, backend, receiveHeadroom);
+    }
+
     /** As {@link #create(Role, byte[], SecureRandom, AeadBackend, int)} with a chosen garbage length. */
     public static V2Transport create(Role role, byte[] networkMagic, SecureRandom rng, AeadBackend backend,
             int receiveHeadroom, int garbageLength) {

@@ -1,0 +1,22 @@
+package org.bip324proxy.relay;
+
+import java.security.SecureRandom;
+import java.util.Objects;
+import org.bip324proxy.crypto.AeadBackend;
+import org.bip324proxy.v1.Network;
+
+/**
+ * What every {@link InboundSession} of one proxy shares.
+ *
+ * @param network the protected node's network, chosen by the operator: its magic is the v1 prefix
+ *     strangers are compared with and salts the BIP324 keys
+ * @param aeadBackend the ChaCha20-Poly1305 implementation for new sessions
+ * @param rng randomness for keys and garbage
+ */
+public record InboundSettings(Network network, AeadBackend aeadBackend, SecureRandom rng) {
+    public InboundSettings {
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(aeadBackend, "aeadBackend");
+        Objects.requireNonNull(rng, "rng");
+    }
+}

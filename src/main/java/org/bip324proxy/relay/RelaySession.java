@@ -1,0 +1,77 @@
+package org.bip324proxy.relay;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import org.bip324proxy.v1.Network;
+
+/**
+ * One relayed connection's logic as the engine drives it, sans I/O. The "client" is the socket the
+ * proxy accepted, the "peer" the one it dials. {@link ProxySession} (outbound: a v1 client, a v2
+ * peer) and {@link InboundSession} (inbound: a v2 or v1 stranger, the v1 node) implement it.
+ */
+public interface RelaySession {
+    /** Which way the relayed connection goes, for logs, status and metrics. */
+    enum Direction {
+        /** A local v1 client's connection out to a peer (redirect listener). */
+        OUTBOUND,
+        /** A stranger's connection in to the operator's v1 node (--inbound listener). */
+        INBOUND;
+
+        public String logName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Bytes read from the accepted socket; {@code in} is fully consumed (copied where kept). */
+    void onClientBytes(ByteBuffer in);
+
+    /** The connection requested by {@link SessionActions#connectPeer} is established. */
+    void onPeerConnected();
+
+    /** Connecting to the dialled side failed. */
+    void onPeerConnectFailed(String why);
+
+    /** Bytes read from the dialled socket; {@code in} is fully consumed. */
+    void onPeerBytes(ByteBuffer in);
+
+    /** A message sent with {@link SessionActions#sendToPeerAfter} failed its checksum. */
+    void onClientChecksumFailed(String why);
+
+    /** The accepted socket closed its sending side (EOF). */
+    void onClientEof();
+
+    /** The dialled socket closed its sending side (EOF). */
+    void onPeerEof();
+
+    /** Reading from or writing to a socket failed (e.g. connection reset). */
+    void onError(boolean peerSide, String why);
+
+    /** The engine's timer for the current phase expired. */
+    void onTimeout();
+
+    /** The proxy is shutting down and the grace period for draining has passed. */
+    void onShutdown();
+
+    ProxySession.Phase phase();
+
+    /** Whether the engine should read from the accepted socket now (besides its own backpressure). */
+    boolean wantsClientBytes();
+
+    /** Whether the engine should read from the dialled socket now. */
+    boolean wantsPeerBytes();
+
+    Optional<ProxySession.Transport> transport();
+
+    Optional<Destination> destination();
+
+    Optional<Network> network();
+
+    /** Why the session closed; empty while open or after a clean close by both sides. */
+    Optional<String> closeReason();
+
+    SessionStats stats();
+
+    default Direction direction() {
+        return Direction.OUTBOUND;
+    }
+}
