@@ -107,7 +107,7 @@ public final class DestinationPolicy {
     /** Whether the client chose this destination itself, inside its stream, rather than the kernel reporting it. */
     static boolean namedByClient(Destination.Source source) {
         return switch (source) {
-            case SO_ORIGINAL_DST, TPROXY -> false;
+            case SO_ORIGINAL_DST, TPROXY, CONFIGURED -> false; // CONFIGURED: the operator's inbound node
             case ADDR_RECV, SOCKS5 -> true;
         };
     }
