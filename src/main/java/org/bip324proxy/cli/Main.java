@@ -210,12 +210,24 @@ public final class Main implements Callable<Integer> {
             description = "Least severe level logged: debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
     String logLevel;
 
+    /**
+     * True when this command is the process (started by {@link #main}): it then sets the policy
+     * for failures escaping any thread ({@link ExitOnUncaught}); run in-process, it leaves the JVM alone.
+     */
+    private boolean ownsProcess;
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        Main main = new Main();
+        main.ownsProcess = true;
+        System.exit(commandLine(main).execute(args));
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(new Main());
+    }
+
+    private static CommandLine commandLine(Main main) {
+        CommandLine cl = new CommandLine(main);
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             cmd.getErr().println("bip324-proxy: " + ex.getMessage());
             return 1;
@@ -262,6 +274,9 @@ public final class Main implements Callable<Integer> {
             observability.check();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (ownsProcess) {
+            Thread.setDefaultUncaughtExceptionHandler(new ExitOnUncaught(log, Runtime.getRuntime()::halt));
         }
         checkNotInRedirectGroup();
         Socks5Options.unguarded(socks5Config).forEach(a -> log.warn("socks5_open").with("address", Endpoints.format(a))

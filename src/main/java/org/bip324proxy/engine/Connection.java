@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import org.bip324proxy.log.EventLog;
+import org.bip324proxy.log.StackTop;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
@@ -75,6 +76,8 @@ final class Connection implements SessionActions {
     private long handshakeStartedAt;
     private long handshakeNanos = -1;
     private boolean inEvent;
+    /** A bug that ended this connection (see {@link #contain}), or null. */
+    private Throwable internalError;
     /** This connection's share of {@link ProxyServer#heldBytes()}. */
     private long reportedHeld;
     /** Reading was stopped only because all connections together are over the memory budget. */
@@ -236,7 +239,7 @@ final class Connection implements SessionActions {
         }
         if (!closing) {
             closing = true;
-            closeDeadline = System.nanoTime() + config.closeFlushTimeout().toNanos();
+            closeDeadline = System.nanoTime() + Nanos.of(config.closeFlushTimeout());
         }
     }
 
@@ -250,6 +253,10 @@ final class Connection implements SessionActions {
             this.peerSide = peerSide;
         }
 
+        /**
+         * A socket is ready. Socket errors go back to the loop, which reports them through
+         * {@link #onFailure}; so do bugs, once this event's bookkeeping is skipped.
+         */
         @Override
         public void onReady(SelectionKey key) throws IOException {
             if (closed) {
@@ -257,44 +264,55 @@ final class Connection implements SessionActions {
             }
             inEvent = true;
             try {
-                if (key.isConnectable()) {
-                    try {
-                        peer.finishConnect();
-                    } catch (IOException e) {
-                        socksFailure = upstreamHop != null ? Socks5Reply.GENERAL_FAILURE : Socks5Failures.forConnectError(e);
-                        connectFailed(describe(e));
-                        return;
-                    }
-                    tcpConnected();
-                }
-                if (key.isValid() && key.isWritable()) {
-                    write(peerSide);
-                }
-                if (key.isValid() && key.isReadable()) {
-                    read(peerSide);
-                }
-            } finally {
+                handle(key);
+            } catch (IOException e) {
                 inEvent = false;
                 afterEvent();
+                throw e;
+            } catch (RuntimeException | Error e) {
+                inEvent = false;
+                throw e;
+            }
+            inEvent = false;
+            afterEvent();
+        }
+
+        private void handle(SelectionKey key) throws IOException {
+            if (key.isConnectable()) {
+                try {
+                    peer.finishConnect();
+                } catch (IOException e) {
+                    socksFailure = upstreamHop != null ? Socks5Reply.GENERAL_FAILURE : Socks5Failures.forConnectError(e);
+                    connectFailed(describe(e));
+                    return;
+                }
+                tcpConnected();
+            }
+            if (key.isValid() && key.isWritable()) {
+                write(peerSide);
+            }
+            if (key.isValid() && key.isReadable()) {
+                read(peerSide);
             }
         }
 
+        /** A socket error ends what that socket can do (the session decides the rest); anything else is a bug. */
         @Override
-        public void onFailure(Exception e) {
+        public void onFailure(Throwable e) {
             if (closed) {
                 return;
             }
-            (peerSide ? toPeer : toClient).clear(); // that socket can take nothing more
-            inEvent = true;
-            try {
-                session.onError(peerSide, describe(e));
+            if (!(e instanceof IOException io)) {
+                contain(e);
+                return;
+            }
+            event(() -> {
+                (peerSide ? toPeer : toClient).clear(); // that socket can take nothing more
+                session.onError(peerSide, describe(io));
                 if (session.phase() == ProxySession.Phase.CLOSED) {
                     close();
                 }
-            } finally {
-                inEvent = false;
-                afterEvent();
-            }
+            });
         }
     }
 
@@ -397,7 +415,10 @@ final class Connection implements SessionActions {
         }
     }
 
-    /** Runs a session event from a loop task with the same bookkeeping as socket events. */
+    /**
+     * Runs a session event (from a loop task or a tick) with the same bookkeeping as socket
+     * events; a bug in it ends this connection only ({@link #contain}).
+     */
     private void event(Runnable r) {
         if (closed) {
             return;
@@ -405,12 +426,27 @@ final class Connection implements SessionActions {
         inEvent = true;
         try {
             r.run();
-        } catch (RuntimeException e) {
-            log.error("bug").with("conn", id).with("error", e.toString()).log();
-            close();
-        } finally {
             inEvent = false;
             afterEvent();
+        } catch (RuntimeException | Error e) {
+            inEvent = false;
+            contain(e);
+        }
+    }
+
+    /**
+     * A bug surfaced while handling this connection: its state can no longer be trusted, so it is
+     * dropped at once (nothing more is flushed) with the cause logged, and the loop goes on with
+     * its other connections. Fatal errors ({@link EventLoop#isFatal}) go on up to the loop.
+     */
+    private void contain(Throwable e) {
+        if (EventLoop.isFatal(e)) {
+            throw (Error) e;
+        }
+        log.error("internal_error").with("conn", id).with("error", e.toString()).with("at", StackTop.of(e)).log();
+        if (!closed) {
+            internalError = e;
+            finish();
         }
     }
 
@@ -545,6 +581,14 @@ final class Connection implements SessionActions {
         if (closed) {
             return;
         }
+        try {
+            checkDeadlines(now);
+        } catch (RuntimeException | Error e) {
+            contain(e);
+        }
+    }
+
+    private void checkDeadlines(long now) {
         if (closing) {
             if (now - closeDeadline > 0) {
                 log.warn("flush_timeout").with("conn", id)
@@ -559,11 +603,11 @@ final class Connection implements SessionActions {
         ProxySession.Phase phase = session.phase();
         long since = phase == ProxySession.Phase.RELAY ? lastActivityAt : phaseStartedAt;
         long limit = switch (phase) {
-            case FIRST_MESSAGE -> config.firstMessageTimeout().toNanos();
-            case CONNECTING -> config.connectTimeout().toNanos();
-            case HANDSHAKE -> config.handshakeTimeout().toNanos();
-            case RELAY -> config.idleTimeout().toNanos();
-            case CLOSED -> Long.MAX_VALUE;
+            case FIRST_MESSAGE -> Nanos.of(config.firstMessageTimeout());
+            case CONNECTING -> Nanos.of(config.connectTimeout());
+            case HANDSHAKE -> Nanos.of(config.handshakeTimeout());
+            case RELAY -> Nanos.of(config.idleTimeout());
+            case CLOSED -> Nanos.NEVER;
         };
         if (now - since > limit) {
             if (phase == ProxySession.Phase.CONNECTING) {
@@ -604,7 +648,8 @@ final class Connection implements SessionActions {
                     .with("reason", s.downgradeRefused())
                     .with("note", "the peer did not answer BIP324; no plaintext fallback (possible downgrade attack)").log();
         }
-        Optional<String> reason = session.closeReason();
+        Optional<String> reason = internalError != null
+                ? Optional.of("internal error: " + internalError) : session.closeReason();
         log.event(reason.isPresent() ? EventLog.Level.WARN : EventLog.Level.INFO, "close")
                 .with("conn", id)
                 .with("client", Endpoints.format(clientAddress))

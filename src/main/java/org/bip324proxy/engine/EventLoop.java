@@ -81,43 +81,42 @@ final class EventLoop implements Runnable {
         thread.join();
     }
 
+    /**
+     * Runs the loop. A handler that is {@link FailureAware} gets its own failures back (its
+     * connection closes, the loop goes on), except {@linkplain #isFatal fatal} errors; anything
+     * else escaping a handler, a task or a tick listener is a failure of the loop itself and ends
+     * the thread, whose uncaught-exception handler decides what the process does (the proxy's
+     * exits, so a service manager restarts it). Connections guard their own tasks and ticks.
+     */
     @Override
     public void run() {
         long nextTick = System.nanoTime();
         while (running) {
+            long waitMillis = Math.max(1, (nextTick - System.nanoTime()) / 1_000_000);
             try {
-                long waitMillis = Math.max(1, (nextTick - System.nanoTime()) / 1_000_000);
                 selector.select(waitMillis);
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    if (key.isValid()) {
-                        try {
-                            ((Handler) key.attachment()).onReady(key);
-                        } catch (IOException | RuntimeException e) {
-                            if (key.attachment() instanceof FailureAware f) {
-                                f.onFailure(e);
-                            } else {
-                                throw e;
-                            }
-                        }
-                    }
-                }
-                Runnable task;
-                while ((task = tasks.poll()) != null) {
-                    task.run();
-                }
-                long now = System.nanoTime();
-                if (now - nextTick >= 0) {
-                    nextTick = now + TICK_MILLIS * 1_000_000;
-                    for (LongConsumer l : tickListeners) {
-                        l.accept(now);
-                    }
-                }
             } catch (IOException e) {
                 // A selector failure is not recoverable for this loop's channels.
                 throw new UncheckedIOException("event loop " + thread.getName() + " failed", e);
+            }
+            Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+            while (it.hasNext()) {
+                SelectionKey key = it.next();
+                it.remove();
+                if (key.isValid()) {
+                    dispatch(key);
+                }
+            }
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                task.run();
+            }
+            long now = System.nanoTime();
+            if (now - nextTick >= 0) {
+                nextTick = now + TICK_MILLIS * 1_000_000;
+                for (LongConsumer l : tickListeners) {
+                    l.accept(now);
+                }
             }
         }
         try {
@@ -127,8 +126,33 @@ final class EventLoop implements Runnable {
         }
     }
 
-    /** A handler that turns its own unexpected failures into a clean close. */
+    private void dispatch(SelectionKey key) {
+        Handler handler = (Handler) key.attachment();
+        try {
+            handler.onReady(key);
+        } catch (IOException e) {
+            if (!(handler instanceof FailureAware f)) {
+                throw new UncheckedIOException("event loop " + thread.getName() + " failed", e);
+            }
+            f.onFailure(e);
+        } catch (RuntimeException | Error e) {
+            if (!(handler instanceof FailureAware f) || isFatal(e)) {
+                throw e;
+            }
+            f.onFailure(e);
+        }
+    }
+
+    /**
+     * Errors after which the JVM cannot be trusted to go on (out of memory, internal errors): no
+     * handler may swallow them. A stack overflow unwinds cleanly and is contained like any other.
+     */
+    static boolean isFatal(Throwable e) {
+        return e instanceof VirtualMachineError && !(e instanceof StackOverflowError);
+    }
+
+    /** A handler that turns its own failures (socket errors, bugs) into a close of its connection. */
     interface FailureAware {
-        void onFailure(Exception e);
+        void onFailure(Throwable e);
     }
 }

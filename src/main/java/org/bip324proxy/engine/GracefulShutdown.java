@@ -44,7 +44,7 @@ public final class GracefulShutdown {
     }
 
     private boolean waitForNoConnections(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
+        long deadline = System.nanoTime() + Nanos.of(limit);
         while (server.activeConnections() > 0) {
             if (System.nanoTime() - deadline >= 0) {
                 return false;

@@ -229,9 +229,18 @@ public final class ProxyServer implements AutoCloseable {
                     loopConnections.get(loop).add(new Connection(id, loop, this, ch, clientAddress, redirect,
                             Optional.empty(), kind));
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | Error e) {
+                if (EventLoop.isFatal(e)) {
+                    throw (Error) e;
+                }
                 active.decrementAndGet();
-                log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // nothing to add
+                }
+                log.warn("accept_failed").with("conn", id).with("error", e instanceof IOException io
+                        ? Connection.describe(io) : "internal error: " + e).log();
             }
         });
     }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import org.bip324proxy.log.StackTop;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.socks5.Socks5Exception;
@@ -41,7 +42,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
         this.client = client;
         this.clientAddress = clientAddress;
         this.handshake = new Socks5Server(server.socks5().users());
-        this.deadline = System.nanoTime() + server.socks5().greetingTimeout().toNanos();
+        this.deadline = System.nanoTime() + Nanos.of(server.socks5().greetingTimeout());
         this.key = client.register(loop.selector(), SelectionKey.OP_READ, this);
         server.log().event(org.bip324proxy.log.EventLog.Level.DEBUG, "socks5_accept").with("conn", id).with("client", Endpoints.format(clientAddress)).log();
     }
@@ -59,9 +60,18 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
         }
     }
 
+    /** A socket error refuses the client; a bug drops it at once, logged with its cause (the loop goes on). */
     @Override
-    public void onFailure(Exception e) {
-        refuse(Connection.describe(e), null);
+    public void onFailure(Throwable e) {
+        if (e instanceof IOException io) {
+            refuse(Connection.describe(io), null);
+            return;
+        }
+        if (EventLoop.isFatal(e)) {
+            throw (Error) e;
+        }
+        server.log().error("internal_error").with("conn", id).with("error", e.toString()).with("at", StackTop.of(e)).log();
+        closeNow();
     }
 
     private void read() throws IOException {
@@ -152,6 +162,14 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
 
     /** Timer check on every loop tick: the greeting timeout, and a bound on sending a refusal. */
     void onTick(long now) {
+        try {
+            checkDeadline(now);
+        } catch (RuntimeException | Error e) {
+            onFailure(e);
+        }
+    }
+
+    private void checkDeadline(long now) {
         if (!done && now - deadline > 0) {
             if (closeWhenSent) {
                 closeNow();

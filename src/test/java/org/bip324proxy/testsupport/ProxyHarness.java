@@ -115,6 +115,8 @@ public final class ProxyHarness implements AutoCloseable {
             return socks5(new Socks5Config(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                     org.bip324proxy.socks5.Socks5Users.ANYONE, Socks5Config.DEFAULT_GREETING_TIMEOUT, Optional.empty()));
         }
+        private int threads = 2;
+        private SecureRandom rng = new SecureRandom();
 
         public Builder networks(List<Network> n) {
             networks = n;
@@ -168,6 +170,18 @@ public final class ProxyHarness implements AutoCloseable {
             return this;
         }
 
+        /** Event loops (connections are spread over them round-robin, the first one accepts). */
+        public Builder threads(int n) {
+            threads = n;
+            return this;
+        }
+
+        /** The sessions' randomness (keys and garbage). */
+        public Builder rng(SecureRandom r) {
+            rng = r;
+            return this;
+        }
+
         public Builder bufferLimit(int bytes) {
             bufferLimit = bytes;
             return this;
@@ -180,9 +194,9 @@ public final class ProxyHarness implements AutoCloseable {
 
         public ProxyHarness start() throws java.io.IOException {
             SessionSettings settings = new SessionSettings(networks, destinationMode, v1Fallback, userAgentSuffix,
-                    AeadBackend.preferred(), Policies.allowing(networks, allowDestinations), new SecureRandom(), maxVersionSize);
+                    AeadBackend.preferred(), Policies.allowing(networks, allowDestinations), rng, maxVersionSize);
             EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(listenAddress, 0)),
-                    false, 2, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
+                    false, threads, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
                     closeFlushTimeout, bufferLimit);
             return new ProxyHarness(config, socks5, settings);
         }
