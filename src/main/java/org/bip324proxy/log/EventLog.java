@@ -90,12 +90,7 @@ public final class EventLog {
             sb.append(Instant.now()).append(' ').append(level).append(' ').append(name);
             for (Map.Entry<String, Object> e : fields.entrySet()) {
                 sb.append(' ').append(e.getKey()).append('=');
-                String v = String.valueOf(e.getValue());
-                if (v.isEmpty() || v.chars().anyMatch(c -> c == ' ' || c == '"' || c == '=')) {
-                    sb.append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-                } else {
-                    sb.append(v);
-                }
+                TextValue.append(sb, String.valueOf(e.getValue()));
             }
             return sb.toString();
         }

@@ -24,6 +24,17 @@ public final class CommandCounts {
         c[0]++;
     }
 
+    /**
+     * The sum of two counts by name, capped the same way: names of {@code b} that {@code a} lacks
+     * are kept while fewer than {@link #MAX_NAMES} names are, later ones go to {@link #OTHER}. So
+     * totals over any number of sessions stay as bounded as one session's.
+     */
+    public static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> out = new TreeMap<>(a);
+        new TreeMap<>(b).forEach((name, n) -> out.merge(out.containsKey(name) || out.size() < MAX_NAMES ? name : OTHER, n, Long::sum));
+        return out;
+    }
+
     /** An immutable, name-sorted copy. */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new TreeMap<>();

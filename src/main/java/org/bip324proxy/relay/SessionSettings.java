@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Protocol;
+import org.bip324proxy.v1.VersionMessage;
 
 /**
  * What every {@link ProxySession} of one proxy shares.
@@ -60,6 +61,11 @@ public record SessionSettings(
         if (maxVersionSize < 1 || maxVersionSize > V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH) {
             throw new IllegalArgumentException("--max-version-size must be 1.." + V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH
                     + " bytes, got " + maxVersionSize);
+        }
+        try {
+            userAgentSuffix.ifPresent(VersionMessage::checkUserAgentSuffix);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--user-agent-suffix: " + e.getMessage(), e);
         }
     }
 

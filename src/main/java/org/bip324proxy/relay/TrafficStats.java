@@ -1,7 +1,6 @@
 package org.bip324proxy.relay;
 
 import java.util.Map;
-import java.util.TreeMap;
 import org.bip324proxy.v1.V1Protocol;
 
 /**
@@ -66,20 +65,14 @@ public record TrafficStats(
         return v1Framed() == 0 ? 0 : 100.0 * framingSaving() / v1Framed();
     }
 
-    /** Counter-wise sum. */
+    /** Counter-wise sum; the per-command counts stay capped ({@link CommandCounts#sum}). */
     public TrafficStats plus(TrafficStats o) {
         return new TrafficStats(clientBytesIn + o.clientBytesIn, clientBytesOut + o.clientBytesOut,
                 peerBytesIn + o.peerBytesIn, peerBytesOut + o.peerBytesOut,
-                merge(messagesToPeer, o.messagesToPeer), merge(messagesToClient, o.messagesToClient),
+                CommandCounts.sum(messagesToPeer, o.messagesToPeer), CommandCounts.sum(messagesToClient, o.messagesToClient),
                 decoysReceived + o.decoysReceived, unknownShortIds + o.unknownShortIds, malformedTypes + o.malformedTypes,
                 v1FramedToPeer + o.v1FramedToPeer, v2FramedToPeer + o.v2FramedToPeer,
                 v1FramedToClient + o.v1FramedToClient, v2FramedFromPeer + o.v2FramedFromPeer);
-    }
-
-    private static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b) {
-        Map<String, Long> out = new TreeMap<>(a);
-        b.forEach((k, v) -> out.merge(k, v, Long::sum));
-        return out;
     }
 
     private static long sum(Map<String, Long> m) {

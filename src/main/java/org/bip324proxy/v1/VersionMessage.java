@@ -237,13 +237,7 @@ public final class VersionMessage {
      * @throws IllegalArgumentException if the suffix contains other characters
      */
     public UserAgentRewrite appendUserAgentSuffix(String suffix) {
-        Objects.requireNonNull(suffix, "suffix");
-        for (int i = 0; i < suffix.length(); i++) {
-            if (!V1Protocol.isCommandChar(suffix.charAt(i))) {
-                throw new IllegalArgumentException(String.format(
-                        "user agent suffix must be printable ASCII; char U+%04X at index %d", (int) suffix.charAt(i), i));
-            }
-        }
+        checkUserAgentSuffix(suffix);
         if (!hasUserAgent()) {
             return new UserAgentRewrite(payload.clone(), Outcome.NO_USER_AGENT);
         }
@@ -264,6 +258,27 @@ public final class VersionMessage {
         int rest = userAgentOffset + userAgentLength;
         System.arraycopy(payload, rest, out, w, payload.length - rest);
         return new UserAgentRewrite(out, Outcome.APPENDED);
+    }
+
+    /**
+     * Checks a suffix for {@link #appendUserAgentSuffix} once, before any message arrives.
+     *
+     * @throws IllegalArgumentException if it has characters other than printable ASCII
+     *     (0x20..0x7E), or is longer than {@value V1Protocol#MAX_SUBVERSION_LENGTH} characters and
+     *     so could never be appended
+     */
+    public static void checkUserAgentSuffix(String suffix) {
+        Objects.requireNonNull(suffix, "suffix");
+        for (int i = 0; i < suffix.length(); i++) {
+            if (!V1Protocol.isCommandChar(suffix.charAt(i))) {
+                throw new IllegalArgumentException(String.format(
+                        "user agent suffix must be printable ASCII; char U+%04X at index %d", (int) suffix.charAt(i), i));
+            }
+        }
+        if (suffix.length() > V1Protocol.MAX_SUBVERSION_LENGTH) {
+            throw new IllegalArgumentException("user agent suffix has " + suffix.length()
+                    + " characters; a user agent holds at most " + V1Protocol.MAX_SUBVERSION_LENGTH);
+        }
     }
 
     /**

@@ -162,6 +162,15 @@ class MainTest {
         assertUsageError(run("--network", "moonnet"), "moonnet");
     }
 
+    /** Checked once at startup: before, a bad suffix started fine and then failed every connection. */
+    @Test
+    void badUserAgentSuffixIsRefusedAtStartup() {
+        assertUsageError(run("--listen", "127.0.0.1:0", "--user-agent-suffix", "proxy\n/"),
+                "--user-agent-suffix: user agent suffix must be printable ASCII; char U+000A at index 5");
+        assertUsageError(run("--listen", "127.0.0.1:0", "--user-agent-suffix", "x".repeat(257)),
+                "--user-agent-suffix: user agent suffix has 257 characters; a user agent holds at most 256");
+    }
+
     @Test
     void badAllowDestinationIsExplained() {
         assertUsageError(run("--allow-destination", "localhost"), "--allow-destination 'localhost': 'localhost' is not an IPv4 or IPv6 address");
