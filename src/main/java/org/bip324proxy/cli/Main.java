@@ -276,7 +276,7 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (ownsProcess) {
-            Thread.setDefaultUncaughtExceptionHandler(new ExitOnUncaught(log, Runtime.getRuntime()::halt));
+            Thread.setDefaultUncaughtExceptionHandler(new ExitOnUncaught(log, ProxyServer::isEngineThread, Runtime.getRuntime()::halt));
         }
         checkNotInRedirectGroup();
         Socks5Options.unguarded(socks5Config).forEach(a -> log.warn("socks5_open").with("address", Endpoints.format(a))

@@ -40,6 +40,11 @@ public final class ProxyServer implements AutoCloseable {
     /** Checksum worker threads ({@link ChecksumWorkers}) are named this plus their index. */
     public static final String CHECKSUM_THREAD_PREFIX = "bip324-checksum-";
     private static final int BACKLOG = 1024;
+
+    /** True for the engine's own threads (event loops, checksum workers): the proxy cannot serve without them. */
+    public static boolean isEngineThread(Thread t) {
+        return t.getName().startsWith(LOOP_THREAD_PREFIX) || t.getName().startsWith(CHECKSUM_THREAD_PREFIX);
+    }
     private static final long ACCEPT_PAUSE_NANOS = 200_000_000L;
 
     private final EngineConfig config;
