@@ -321,7 +321,13 @@ public final class ProxyServer implements AutoCloseable {
             List<CompletableFuture<ProxySnapshot>> futures = new ArrayList<>();
             for (EventLoop loop : loops) {
                 CompletableFuture<ProxySnapshot> f = new CompletableFuture<>();
-                loop.execute(() -> f.complete(loopConnections.get(loop).snapshot(now)));
+                loop.execute(() -> {
+                    try {
+                        f.complete(loopConnections.get(loop).snapshot(now));
+                    } catch (RuntimeException e) {
+                        f.completeExceptionally(e); // fails this status request, not the loop
+                    }
+                });
                 futures.add(f);
             }
             long deadline = now + timeout.toNanos();
