@@ -36,6 +36,7 @@ import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.relay.V1FallbackPolicy;
+import org.bip324proxy.testsupport.Policies;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
@@ -111,7 +112,7 @@ class SoakIT {
 
     private ProxyServer startProxy(ErrorLines errors) throws IOException {
         SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.preferred(), a -> false, new SecureRandom());
+                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.preferred(), Policies.loopbackPeers(), new SecureRandom());
         EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false,
                 2, 200, FIRST_MESSAGE_TIMEOUT, Duration.ofSeconds(10), Duration.ofSeconds(10), IDLE_TIMEOUT,
                 Duration.ofSeconds(2), 256 << 10);
