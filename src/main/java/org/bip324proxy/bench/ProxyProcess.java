@@ -38,7 +38,8 @@ final class ProxyProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "org.bip324proxy.cli.Main",
                 "--listen", "127.0.0.1:" + port, "--destination", "addr-recv", "--allow-destination", "127.0.0.1",
                 "--no-control-socket",
-                "--max-connections", Integer.toString(maxConnections), "--idle-timeout", "1h",
+                "--max-connections", Integer.toString(maxConnections),
+                "--max-connections-per-source", Integer.toString(maxConnections), "--idle-timeout", "1h",
                 "--aead", aead.cliName(), "--log-level", "error"));
         Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -163,6 +163,13 @@ public final class Main implements Callable<Integer> {
             description = "Most client connections at once; more are closed on arrival. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
+    @Option(names = "--max-connections-per-source", paramLabel = "N",
+            defaultValue = "" + EngineConfig.DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+            description = "Most client connections at once from one source: a local user (by uid, from the "
+                    + "kernel's socket table) or else one client IP address; more are closed on arrival. Refusals "
+                    + "are logged once in full, then summarised every 10 s. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerSource;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Event-loop threads, and as many threads that hash the checksums of large (>= 64 KiB) "
                     + "messages. Default: the number of CPUs.")
@@ -269,7 +276,8 @@ public final class Main implements Callable<Integer> {
             config = new EngineConfig(listenAddresses(log), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
                     firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit,
-                    memoryBudget != null ? memoryBudget : EngineConfig.defaultMemoryBudget());
+                    memoryBudget != null ? memoryBudget : EngineConfig.defaultMemoryBudget(),
+                    maxConnectionsPerSource, EngineConfig.DEFAULT_REFUSAL_LOG_INTERVAL);
             socks5Config = socks5.config();
             observability.check();
         } catch (IllegalArgumentException e) {

@@ -21,6 +21,8 @@ import java.util.List;
  *     not read
  * @param memoryBudget heap all connections together may hold in queues and partial messages; above
  *     it no socket is read until writes bring it down
+ * @param maxConnectionsPerSource concurrent connections of one local user (uid) or client IP
+ * @param refusalLogInterval refused connections after the first are summarised once per interval
  */
 public record EngineConfig(
         List<InetSocketAddress> listen,
@@ -33,7 +35,9 @@ public record EngineConfig(
         Duration idleTimeout,
         Duration closeFlushTimeout,
         int queueHighWatermark,
-        long memoryBudget) {
+        long memoryBudget,
+        int maxConnectionsPerSource,
+        Duration refusalLogInterval) {
 
     /**
      * Default {@link #queueHighWatermark}: 4 MiB, just above the largest v1 message (4,000,000
@@ -51,12 +55,26 @@ public record EngineConfig(
         return Runtime.getRuntime().maxMemory() / 2;
     }
 
-    /** A configuration with the {@link #defaultMemoryBudget() default memory budget}. */
+    /**
+     * Default {@link #maxConnectionsPerSource}: a Bitcoin Core node makes about a dozen outbound
+     * connections (8 full-relay, 2 block-relay-only, feelers, -addnode); 64 leaves room for
+     * several clients of one user while 16 users share the default 1,024 slots.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 64;
+
+    /** Default {@link #refusalLogInterval}. */
+    public static final Duration DEFAULT_REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
+
+    /**
+     * A configuration with the default memory budget and refusal log interval, and no per-source
+     * cap below {@code maxConnections} (embedded uses: bench, selftest, tests; the CLI sets
+     * {@link #DEFAULT_MAX_CONNECTIONS_PER_SOURCE}).
+     */
     public EngineConfig(List<InetSocketAddress> listen, boolean tproxy, int threads, int maxConnections,
             Duration firstMessageTimeout, Duration connectTimeout, Duration handshakeTimeout, Duration idleTimeout,
             Duration closeFlushTimeout, int queueHighWatermark) {
         this(listen, tproxy, threads, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
-                closeFlushTimeout, queueHighWatermark, defaultMemoryBudget());
+                closeFlushTimeout, queueHighWatermark, defaultMemoryBudget(), maxConnections, DEFAULT_REFUSAL_LOG_INTERVAL);
     }
 
     public EngineConfig {
@@ -67,8 +85,11 @@ public record EngineConfig(
         if (threads < 1 || maxConnections < 1 || queueHighWatermark < 1) {
             throw new IllegalArgumentException("threads, max connections and queue size must be positive");
         }
-        if (memoryBudget < 1) {
-            throw new IllegalArgumentException("the memory budget must be positive, got " + memoryBudget);
+        if (maxConnectionsPerSource < 1) {
+            throw new IllegalArgumentException("--max-connections-per-source must be at least 1, got " + maxConnectionsPerSource);
+        }
+        if (refusalLogInterval.isNegative() || refusalLogInterval.isZero()) {
+            throw new IllegalArgumentException("the refusal log interval must be positive");
         }
     }
 }

@@ -3,6 +3,7 @@ package org.bip324proxy.engine;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -15,7 +16,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,8 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.os.ErrnoException;
+import org.bip324proxy.os.HostAddresses;
 import org.bip324proxy.os.ListenerOptions;
 import org.bip324proxy.os.OriginalDestination;
+import org.bip324proxy.os.SocketOwners;
+import org.bip324proxy.relay.AddressClass;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
@@ -70,6 +76,10 @@ public final class ProxyServer implements AutoCloseable {
     private final List<SelectionKey> acceptKeys = new ArrayList<>();
     private ChecksumWorkers checksumWorkers;
     private Resolver resolver;
+    private final SourceLimits sourceLimits;
+    private final RefusalLog refusals;
+    /** The source (see {@link #sourceOf}) of each live connection, by id, to return its slot. */
+    private final Map<Long, String> sources = new ConcurrentHashMap<>();
 
     /**
      * @param settings session settings; the bound listener addresses are added to its destination
@@ -85,6 +95,8 @@ public final class ProxyServer implements AutoCloseable {
         this.socks5 = socks5;
         this.log = log;
         this.settings = settings;
+        this.sourceLimits = new SourceLimits(config.maxConnectionsPerSource());
+        this.refusals = new RefusalLog(log, config.refusalLogInterval().toNanos());
     }
 
     /**
@@ -130,6 +142,7 @@ public final class ProxyServer implements AutoCloseable {
                     (EventLoop.Handler) key -> accept(listener, true, kind)));
         }
         acceptLoop.onTick(this::resumeAcceptingIfDue);
+        acceptLoop.onTick(refusals::tick);
         startedAt = System.nanoTime();
         loops.forEach(EventLoop::start);
         log.info("listening").with("addresses", String.join(",", bound.stream().map(Endpoints::format).toList()))
@@ -202,13 +215,19 @@ public final class ProxyServer implements AutoCloseable {
     private void handOver(SocketChannel ch, boolean socks, DestinationPolicy.Listener kind) {
         long id = nextId.getAndIncrement();
         InetSocketAddress clientAddress;
+        String source = null;
         Optional<Destination> redirect;
         try {
             clientAddress = (InetSocketAddress) ch.getRemoteAddress();
             if (active.get() >= config.maxConnections()) {
-                log.warn("reject").with("conn", id).with("client", Endpoints.format(clientAddress))
-                        .with("reason", "max connections (" + config.maxConnections() + ") reached").log();
-                ch.close();
+                refuse(ch, id, clientAddress, "ip " + clientAddress.getAddress().getHostAddress(), "max-connections",
+                        "max connections (" + config.maxConnections() + ") reached");
+                return;
+            }
+            source = sourceOf(clientAddress);
+            if (!sourceLimits.tryAcquire(source)) {
+                refuse(ch, id, clientAddress, source, "max-connections-per-source", "max connections per source ("
+                        + sourceLimits.perSource() + ") reached for " + source + " (--max-connections-per-source)");
                 return;
             }
             ch.configureBlocking(false);
@@ -216,13 +235,13 @@ public final class ProxyServer implements AutoCloseable {
             redirect = socks ? Optional.empty() : redirectDestination(id, ch);
         } catch (IOException e) {
             log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // nothing to add
+            if (source != null) {
+                sourceLimits.release(source);
             }
+            closeQuietly(ch);
             return;
         }
+        sources.put(id, source);
         active.incrementAndGet();
         int index = nextLoop++ % loops.size();
         EventLoop loop = loops.get(index);
@@ -239,6 +258,7 @@ public final class ProxyServer implements AutoCloseable {
                     throw (Error) e;
                 }
                 active.decrementAndGet();
+                sourceLimits.release(sources.remove(id));
                 try {
                     ch.close();
                 } catch (IOException ignored) {
@@ -248,6 +268,35 @@ public final class ProxyServer implements AutoCloseable {
                         ? Connection.describe(io) : "internal error: " + e).log();
             }
         });
+    }
+
+    private void refuse(SocketChannel ch, long id, InetSocketAddress client, String source, String rule, String detail) {
+        refusals.refused(System.nanoTime(), id, Endpoints.format(client), source, rule, detail);
+        closeQuietly(ch);
+    }
+
+    /**
+     * Who a client is, for {@code --max-connections-per-source}: a process on this host by its
+     * uid (the owner of the socket at the client's address, see {@link SocketOwners}); anyone
+     * else, or when the kernel does not tell, by its IP address.
+     */
+    private static String sourceOf(InetSocketAddress client) {
+        InetAddress ip = AddressClass.canonical(client.getAddress());
+        if (HostAddresses.isHostAddress(ip)) {
+            OptionalLong uid = SocketOwners.uidOf(client);
+            if (uid.isPresent()) {
+                return "uid " + uid.getAsLong();
+            }
+        }
+        return "ip " + ip.getHostAddress();
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to add
+        }
     }
 
     private Optional<Destination> redirectDestination(long id, SocketChannel ch) throws IOException {
@@ -293,6 +342,7 @@ public final class ProxyServer implements AutoCloseable {
     /** A SOCKS5 client closed or was refused before it became a connection; on its loop thread. */
     void frontClosed(Socks5Front f) {
         active.decrementAndGet();
+        sourceLimits.release(sources.remove(f.id()));
         loopConnections.get(f.loop()).removeFront(f);
     }
 
@@ -303,6 +353,7 @@ public final class ProxyServer implements AutoCloseable {
     /** Called on the connection's own loop thread, which alone touches that loop's set. */
     void connectionClosed(Connection c) {
         active.decrementAndGet();
+        sourceLimits.release(sources.remove(c.id()));
         loopConnections.get(c.loop()).remove(c);
     }
 

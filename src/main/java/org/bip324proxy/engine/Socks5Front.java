@@ -201,6 +201,10 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
         server.frontClosed(this);
     }
 
+    long id() {
+        return id;
+    }
+
     EventLoop loop() {
         return loop;
     }

@@ -35,6 +35,7 @@ class AcceptBackoffIT {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
                 ProxyProcess proxy = new ProxyProcess(List.of(prlimit, "--nofile=" + OPEN_FILES + ":" + OPEN_FILES),
                         ProxyProcess.jar(), "--listen", "127.0.0.1:0", "--allow-destination", "127.0.0.1", "--no-control-socket",
+                        "--max-connections-per-source", "1000", // every client here is this user
                         "--first-message-timeout", "5m")) {
             String port = proxy.awaitLog("listening addresses=127\\.0\\.0\\.1:(\\d+)", WAIT);
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port));

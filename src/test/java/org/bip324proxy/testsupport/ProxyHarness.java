@@ -100,6 +100,9 @@ public final class ProxyHarness implements AutoCloseable {
         private int bufferLimit = 1 << 20;
         private int maxConnections = 100;
         private int maxVersionSize = SessionSettings.DEFAULT_MAX_VERSION_SIZE;
+        /** 0: as many as {@link #maxConnections} (tests open many connections from one uid). */
+        private int maxConnectionsPerSource;
+        private Duration refusalLogInterval = EngineConfig.DEFAULT_REFUSAL_LOG_INTERVAL;
         private List<String> allowDestinations = Policies.LOOPBACK;
         private InetAddress listenAddress = InetAddress.getLoopbackAddress();
         private Socks5Config socks5 = Socks5Config.NONE;
@@ -182,6 +185,16 @@ public final class ProxyHarness implements AutoCloseable {
             return this;
         }
 
+        public Builder maxConnectionsPerSource(int n) {
+            maxConnectionsPerSource = n;
+            return this;
+        }
+
+        public Builder refusalLogInterval(Duration d) {
+            refusalLogInterval = d;
+            return this;
+        }
+
         public Builder bufferLimit(int bytes) {
             bufferLimit = bytes;
             return this;
@@ -197,7 +210,8 @@ public final class ProxyHarness implements AutoCloseable {
                     AeadBackend.preferred(), Policies.allowing(networks, allowDestinations), rng, maxVersionSize);
             EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(listenAddress, 0)),
                     false, threads, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
-                    closeFlushTimeout, bufferLimit);
+                    closeFlushTimeout, bufferLimit, EngineConfig.defaultMemoryBudget(),
+                    maxConnectionsPerSource > 0 ? maxConnectionsPerSource : maxConnections, refusalLogInterval);
             return new ProxyHarness(config, socks5, settings);
         }
     }
