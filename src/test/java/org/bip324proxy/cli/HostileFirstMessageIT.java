@@ -35,7 +35,8 @@ class HostileFirstMessageIT {
     @Test
     void hundredClientsAnnouncingHugeVersionsCannotExhaustTheHeap() throws Exception {
         try (ProxyProcess proxy = ProxyProcess.withJvmOptions(List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"),
-                ProxyProcess.jar(), "--listen", "127.0.0.1:0", "--no-control-socket", "--threads", "2")) {
+                ProxyProcess.jar(), "--listen", "127.0.0.1:0", "--no-control-socket", "--threads", "2",
+                "--max-connections-per-source", "" + (CLIENTS + 1))) {
             int port = Integer.parseInt(proxy.awaitLog("listening addresses=127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60)));
             ConcurrentLinkedQueue<Socket> sockets = new ConcurrentLinkedQueue<>();
             ExecutorService attackers = Executors.newFixedThreadPool(8);

@@ -37,7 +37,7 @@ class RefusalLogTest {
         String summary = lines().get(1);
         assertTrue(summary.contains(" reject_summary refused=999 interval_ms=10000 "), summary);
         assertTrue(summary.contains("max-connections (500)") && summary.contains("max-connections-per-source (499)"), summary);
-        assertTrue(summary.contains("uid 1000 (899), ip 10.0.0.2 (100)"), summary);
+        assertTrue(summary.contains("uid 1000 (900), ip 10.0.0.2 (99)"), summary);
 
         refusals.refused(t + 11 * SECOND, 1000, "127.0.0.1:1", "uid 1000", "max-connections", "detail 1000");
         refusals.tick(t + 19 * SECOND);
