@@ -72,6 +72,7 @@ import picocli.CommandLine.Spec;
             "  bip324-proxy                            # the defaults",
             "  bip324-proxy --listen 192.168.1.1:1324  # a router's LAN address",
             "  bip324-proxy --network regtest --log-level debug",
+            "  bip324-proxy --inbound 0.0.0.0:8333=127.0.0.1:8334  # answer BIP324 for a v1 node on 127.0.0.1:8334",
             "  bip324-proxy status                     # the running proxy's connections",
             "  bip324-proxy help status                # help of one command"})
 public final class Main implements Callable<Integer> {
@@ -207,6 +208,9 @@ public final class Main implements Callable<Integer> {
     Socks5Options socks5 = new Socks5Options();
 
     @Mixin
+    InboundOptions inbound = new InboundOptions();
+
+    @Mixin
     ObservabilityOptions observability = new ObservabilityOptions();
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
@@ -279,6 +283,7 @@ public final class Main implements Callable<Integer> {
                     memoryBudget != null ? memoryBudget : EngineConfig.defaultMemoryBudget(),
                     maxConnectionsPerSource, EngineConfig.DEFAULT_REFUSAL_LOG_INTERVAL);
             socks5Config = socks5.config();
+            inbound.check();
             observability.check();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -304,6 +309,7 @@ public final class Main implements Callable<Integer> {
         }
         KnownV2Persistence saver = state;
         ProxyServer server = new ProxyServer(config, socks5Config, settings, log);
+        inbound.addTo(server, settings, log);
         // The control socket and metrics first: a proxy that cannot open them exits before it logs "listening".
         ObservabilityOptions.Running windows;
         try {

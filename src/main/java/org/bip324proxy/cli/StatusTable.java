@@ -8,7 +8,7 @@ import java.util.Map;
 /** Renders the control protocol's status object as text for people. */
 final class StatusTable {
     private static final String[] HEADER = {
-        "ID", "CLIENT", "DESTINATION", "VIA", "NETWORK", "TRANSPORT", "PHASE", "AGE", "HANDSHAKE",
+        "ID", "DIRECTION", "CLIENT", "DESTINATION", "VIA", "NETWORK", "TRANSPORT", "PHASE", "AGE", "HANDSHAKE",
         "V1 IN", "V1 OUT", "V2 IN", "V2 OUT", "MSGS OUT/IN", "SESSION ID"};
 
     private StatusTable() {
@@ -50,7 +50,7 @@ final class StatusTable {
             Map<String, Object> c = map(o);
             Map<String, Object> t = map(c.get("traffic"));
             rows.add(new String[] {
-                String.valueOf(num(c.get("id"))), text(c.get("client")), text(c.get("destination")),
+                String.valueOf(num(c.get("id"))), text(c.get("direction")), text(c.get("client")), text(c.get("destination")),
                 text(c.get("destination_source")) + (c.get("upstream") == null ? "" : " > " + c.get("upstream")),
                 text(c.get("network")), text(c.get("transport")), text(c.get("phase")),
                 duration(num(c.get("age_ms"))), c.get("handshake_ms") == null ? "-" : num(c.get("handshake_ms")) + " ms",

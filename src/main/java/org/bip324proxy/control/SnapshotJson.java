@@ -53,6 +53,7 @@ public final class SnapshotJson {
     private static Map<String, Object> connection(ConnectionSnapshot c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.id());
+        m.put("direction", c.direction());
         m.put("client", c.client());
         m.put("destination", c.destination());
         m.put("destination_source", c.via());

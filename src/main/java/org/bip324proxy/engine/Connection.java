@@ -13,6 +13,7 @@ import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.SessionActions;
 import org.bip324proxy.socks5.Socks5Client;
 import org.bip324proxy.socks5.Socks5Exception;
@@ -21,8 +22,8 @@ import org.bip324proxy.socks5.Socks5Server;
 import org.bip324proxy.v1.DeferredChecksum;
 
 /**
- * The engine side of one client connection: two sockets, two outbound queues, timers, and the
- * {@link ProxySession} that decides what the bytes mean. Lives on one {@link EventLoop} thread.
+ * The engine side of one accepted connection: two sockets, two outbound queues, timers, and the
+ * {@link RelaySession} that decides what the bytes mean (made by the listener's {@link SessionFactory}). Lives on one {@link EventLoop} thread.
  * Backpressure: a socket is not read while the opposite socket has more than the high watermark
  * queued, so memory per connection stays bounded whatever the peers do.
  *
@@ -47,7 +48,7 @@ final class Connection implements SessionActions {
     private final InetSocketAddress clientAddress;
     private final DestinationPolicy.Listener listener;
     private final SelectionKey clientKey;
-    private final ProxySession session;
+    private final RelaySession session;
     private final OutboundQueue toClient = new OutboundQueue();
     private final OutboundQueue toPeer = new OutboundQueue();
     private final long openedAt;
@@ -84,13 +85,14 @@ final class Connection implements SessionActions {
     private boolean pausedByBudget;
 
     /**
-     * @param redirect the destination the OS reported, for redirected clients
+     * @param sessions the listener's session factory
+     * @param redirect the destination the OS reported, for redirected clients (logged)
      * @param socks a SOCKS5 client's handshake, whose CONNECT target is then the destination
      * @param listener the kind of listener the client came in on (for the destination policy)
      */
     Connection(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress,
-            Optional<Destination> redirect, Optional<Socks5Handover> socks, DestinationPolicy.Listener listener)
-            throws IOException {
+            SessionFactory sessions, Optional<Destination> redirect, Optional<Socks5Handover> socks,
+            DestinationPolicy.Listener listener) throws IOException {
         this.id = id;
         this.loop = loop;
         this.server = server;
@@ -102,9 +104,10 @@ final class Connection implements SessionActions {
         this.lastActivityAt = openedAt;
         Optional<Destination> known = socks.map(s -> new Destination(s.handshake().target(), Destination.Source.SOCKS5));
         this.listener = listener;
-        this.session = new ProxySession(server.settings(), this, known.isPresent() ? known : redirect, listener);
+        this.session = sessions.create(this);
         this.clientKey = client.register(loop.selector(), SelectionKey.OP_READ, new Side(false));
-        log.info("accept").with("conn", id).with("client", Endpoints.format(clientAddress))
+        log.info("accept").with("conn", id).with("direction", session.direction().logName())
+                .with("client", Endpoints.format(clientAddress))
                 .with("original_dst", redirect.map(Destination::toString).orElse(null))
                 .with("socks5_dst", known.map(Destination::toString).orElse(null)).log();
         if (socks.isPresent()) {
@@ -652,6 +655,7 @@ final class Connection implements SessionActions {
                 ? Optional.of("internal error: " + internalError) : session.closeReason();
         log.event(reason.isPresent() ? EventLog.Level.WARN : EventLog.Level.INFO, "close")
                 .with("conn", id)
+                .with("direction", session.direction().logName())
                 .with("client", Endpoints.format(clientAddress))
                 .with("dest", session.destination().map(d -> Endpoints.format(d.address())).orElse(null))
                 .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
@@ -671,7 +675,7 @@ final class Connection implements SessionActions {
                 .log();
     }
 
-    ProxySession session() {
+    RelaySession session() {
         return session;
     }
 
@@ -692,7 +696,7 @@ final class Connection implements SessionActions {
     /** This connection now; call on its loop thread. */
     ConnectionSnapshot snapshot(long now) {
         Optional<Destination> dest = session.destination();
-        return new ConnectionSnapshot(id, Endpoints.format(clientAddress),
+        return new ConnectionSnapshot(id, session.direction().logName(), Endpoints.format(clientAddress),
                 dest.map(d -> Endpoints.format(d.address())).orElse(null),
                 dest.map(d -> d.source().logName()).orElse(null),
                 upstreamHop != null ? Endpoints.format(upstreamHop) : null,

@@ -6,6 +6,7 @@ import org.bip324proxy.relay.TrafficStats;
  * What one live connection looks like at a moment, taken on its event-loop thread.
  *
  * @param id the connection number used in log lines
+ * @param direction outbound (a local client's connection out) or inbound (a stranger reaching the protected node)
  * @param client the client's address
  * @param destination the peer's address, null until known
  * @param via how the destination was found (original_dst, tproxy, addr_recv, socks5), null until known
@@ -19,6 +20,7 @@ import org.bip324proxy.relay.TrafficStats;
  */
 public record ConnectionSnapshot(
         long id,
+        String direction,
         String client,
         String destination,
         String via,

@@ -34,6 +34,7 @@ import org.bip324proxy.relay.AddressClass;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.SessionSettings;
 
 /**
@@ -62,6 +63,10 @@ public final class ProxyServer implements AutoCloseable {
     private final List<ServerSocketChannel> socks5Listeners = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final List<InetSocketAddress> socks5Bound = new ArrayList<>();
+    /** Listeners added with {@link #addInbound}, bound in {@link #start()}. */
+    private final List<InboundListener> inbound = new ArrayList<>();
+    private final List<ServerSocketChannel> inboundListeners = new ArrayList<>();
+    private final List<InetSocketAddress> inboundBound = new ArrayList<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong(1);
     private final AtomicLong heldBytes = new AtomicLong();
@@ -100,6 +105,28 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
+     * Before {@link #start()}: also listen on {@code address} for strangers reaching the operator's
+     * node (inbound mode); each connection accepted there gets the session {@code sessions} makes.
+     */
+    public void addInbound(InetSocketAddress address, SessionFactory sessions) {
+        if (!loops.isEmpty()) {
+            throw new IllegalStateException("inbound listeners are added before start()");
+        }
+        inbound.add(new InboundListener(address, sessions));
+    }
+
+    private record InboundListener(InetSocketAddress address, SessionFactory sessions) {}
+
+    /**
+     * What a listener does with a socket it accepted once the limits let it in; runs on the loop
+     * that will serve the connection.
+     */
+    @FunctionalInterface
+    private interface Handover {
+        void open(long id, EventLoop loop, SocketChannel ch, InetSocketAddress client) throws IOException;
+    }
+
+    /**
      * Binds every listening address and starts the loops.
      *
      * @throws IOException with a message naming the address when one cannot be bound
@@ -107,10 +134,13 @@ public final class ProxyServer implements AutoCloseable {
     public void start() throws IOException {
         try {
             for (InetSocketAddress address : config.listen()) {
-                listeners.add(bind(address, config.tproxy(), bound));
+                listeners.add(bind(address, config.tproxy(), bound, "--listen"));
             }
             for (InetSocketAddress address : socks5.listen()) {
-                socks5Listeners.add(bind(address, false, socks5Bound));
+                socks5Listeners.add(bind(address, false, socks5Bound, "--socks5"));
+            }
+            for (InboundListener l : inbound) {
+                inboundListeners.add(bind(l.address(), false, inboundBound, "--inbound"));
             }
         } catch (IOException e) {
             closeListeners();
@@ -130,16 +160,23 @@ public final class ProxyServer implements AutoCloseable {
         }
         EventLoop acceptLoop = loops.get(0);
         for (int i = 0; i < listeners.size(); i++) {
-            ServerSocketChannel listener = listeners.get(i);
             DestinationPolicy.Listener kind = DestinationPolicy.Listener.boundTo(bound.get(i).getAddress());
-            acceptKeys.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
-                    (EventLoop.Handler) key -> accept(listener, false, kind)));
+            register(acceptLoop, listeners.get(i), (id, loop, ch, client) -> {
+                Optional<Destination> redirect = redirectDestination(id, ch);
+                loopConnections.get(loop).add(new Connection(id, loop, this, ch, client,
+                        actions -> new ProxySession(settings, actions, redirect, kind), redirect, Optional.empty(), kind));
+            });
         }
         for (int i = 0; i < socks5Listeners.size(); i++) {
-            ServerSocketChannel listener = socks5Listeners.get(i);
             DestinationPolicy.Listener kind = DestinationPolicy.Listener.boundTo(socks5Bound.get(i).getAddress());
-            acceptKeys.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
-                    (EventLoop.Handler) key -> accept(listener, true, kind)));
+            register(acceptLoop, socks5Listeners.get(i), (id, loop, ch, client) ->
+                    loopConnections.get(loop).addFront(new Socks5Front(id, loop, this, ch, client, kind)));
+        }
+        for (int i = 0; i < inboundListeners.size(); i++) {
+            DestinationPolicy.Listener kind = DestinationPolicy.Listener.boundTo(inboundBound.get(i).getAddress());
+            SessionFactory sessions = inbound.get(i).sessions();
+            register(acceptLoop, inboundListeners.get(i), (id, loop, ch, client) -> loopConnections.get(loop)
+                    .add(new Connection(id, loop, this, ch, client, sessions, Optional.empty(), Optional.empty(), kind)));
         }
         acceptLoop.onTick(this::resumeAcceptingIfDue);
         acceptLoop.onTick(refusals::tick);
@@ -153,10 +190,18 @@ public final class ProxyServer implements AutoCloseable {
                 .with("socks5", socks5Bound.isEmpty() ? null : String.join(",", socks5Bound.stream().map(Endpoints::format).toList()))
                 .with("socks5_auth", socks5Bound.isEmpty() ? null : socks5.users().required() ? "users" : "none")
                 .with("upstream_socks5", socks5.upstream().map(u -> Endpoints.format(u.address()) + " for " + u.scope().cliName()).orElse(null))
+                .with("inbound", inboundBound.isEmpty() ? null : String.join(",", inboundBound.stream().map(Endpoints::format).toList()))
                 .log();
     }
 
-    private ServerSocketChannel bind(InetSocketAddress address, boolean tproxy, List<InetSocketAddress> boundTo) throws IOException {
+    private void register(EventLoop acceptLoop, ServerSocketChannel listener, Handover handover) throws IOException {
+        acceptKeys.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
+                (EventLoop.Handler) key -> accept(listener, handover)));
+    }
+
+    /** @param option the command-line option that asked for this address, named when it is taken */
+    private ServerSocketChannel bind(InetSocketAddress address, boolean tproxy, List<InetSocketAddress> boundTo,
+            String option) throws IOException {
         boolean v6 = address.getAddress() instanceof Inet6Address;
         ServerSocketChannel ch;
         try {
@@ -186,14 +231,14 @@ public final class ProxyServer implements AutoCloseable {
         } catch (BindException e) {
             ch.close();
             throw new BindException("cannot listen on " + Endpoints.format(address) + ": " + e.getMessage()
-                    + " (another bip324-proxy running? choose another " + (boundTo == bound ? "--listen" : "--socks5") + " address)");
+                    + " (another bip324-proxy running? choose another " + option + " address)");
         } catch (IOException e) {
             ch.close();
             throw new IOException("cannot listen on " + Endpoints.format(address) + ": " + e.getMessage(), e);
         }
     }
 
-    private void accept(ServerSocketChannel listener, boolean socks, DestinationPolicy.Listener kind) {
+    private void accept(ServerSocketChannel listener, Handover handover) {
         while (true) {
             SocketChannel ch;
             try {
@@ -208,15 +253,14 @@ public final class ProxyServer implements AutoCloseable {
             if (ch == null) {
                 return;
             }
-            handOver(ch, socks, kind);
+            handOver(ch, handover);
         }
     }
 
-    private void handOver(SocketChannel ch, boolean socks, DestinationPolicy.Listener kind) {
+    private void handOver(SocketChannel ch, Handover handover) {
         long id = nextId.getAndIncrement();
         InetSocketAddress clientAddress;
         String source = null;
-        Optional<Destination> redirect;
         try {
             clientAddress = (InetSocketAddress) ch.getRemoteAddress();
             if (active.get() >= config.maxConnections()) {
@@ -232,7 +276,6 @@ public final class ProxyServer implements AutoCloseable {
             }
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            redirect = socks ? Optional.empty() : redirectDestination(id, ch);
         } catch (IOException e) {
             log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
             if (source != null) {
@@ -247,12 +290,7 @@ public final class ProxyServer implements AutoCloseable {
         EventLoop loop = loops.get(index);
         loop.execute(() -> {
             try {
-                if (socks) {
-                    loopConnections.get(loop).addFront(new Socks5Front(id, loop, this, ch, clientAddress, kind));
-                } else {
-                    loopConnections.get(loop).add(new Connection(id, loop, this, ch, clientAddress, redirect,
-                            Optional.empty(), kind));
-                }
+                handover.open(id, loop, ch, clientAddress);
             } catch (IOException | RuntimeException | Error e) {
                 if (EventLoop.isFatal(e)) {
                     throw (Error) e;
@@ -456,6 +494,11 @@ public final class ProxyServer implements AutoCloseable {
         return List.copyOf(bound);
     }
 
+    /** The inbound listeners' addresses actually bound, in the order added. */
+    public List<InetSocketAddress> inboundAddresses() {
+        return List.copyOf(inboundBound);
+    }
+
     /** The SOCKS5 listeners' addresses actually bound. */
     public List<InetSocketAddress> socks5Addresses() {
         return List.copyOf(socks5Bound);
@@ -509,6 +552,7 @@ public final class ProxyServer implements AutoCloseable {
     private void closeListeners() {
         List<ServerSocketChannel> all = new ArrayList<>(listeners);
         all.addAll(socks5Listeners);
+        all.addAll(inboundListeners);
         for (ServerSocketChannel l : all) {
             try {
                 l.close();

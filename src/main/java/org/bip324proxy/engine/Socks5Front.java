@@ -7,8 +7,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import org.bip324proxy.log.StackTop;
+import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.socks5.Socks5Exception;
 import org.bip324proxy.socks5.Socks5Reply;
 import org.bip324proxy.socks5.Socks5Server;
@@ -105,7 +107,9 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
         done = true;
         server.loopConnections(loop).removeFront(this);
         try {
-            server.loopConnections(loop).add(new Connection(id, loop, server, client, clientAddress, Optional.empty(),
+            Optional<Destination> named = Optional.of(new Destination(target, Destination.Source.SOCKS5));
+            server.loopConnections(loop).add(new Connection(id, loop, server, client, clientAddress,
+                    actions -> new ProxySession(server.settings(), actions, named, listener), Optional.empty(),
                     Optional.of(new Connection.Socks5Handover(handshake, early)), listener));
         } catch (IOException e) {
             server.log().warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.relay.Destination;
+import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.TrafficStats;
 import org.bip324proxy.relay.V1FallbackPolicy;
 
@@ -40,6 +41,14 @@ public final class PrometheusText {
         Map<String, Long> open = new TreeMap<>(Map.of("v2", 0L, "passthrough", 0L, "v1_fallback", 0L, "none", 0L));
         s.connections().forEach(c -> open.merge(c.transport() == null ? "none" : c.transport(), 1L, Long::sum));
         open.forEach((k, v) -> sample("connections_open", label("transport", k), v));
+        family("connections_open_by_direction", "gauge",
+                "Connections open now, by direction (outbound: local clients out to peers; inbound: peers in to the protected node).");
+        Map<String, Long> byDirection = new TreeMap<>();
+        for (RelaySession.Direction d : RelaySession.Direction.values()) {
+            byDirection.put(d.logName(), 0L);
+        }
+        s.connections().forEach(c -> byDirection.merge(c.direction(), 1L, Long::sum));
+        byDirection.forEach((k, v) -> sample("connections_open_by_direction", label("direction", k), v));
         family("connections_open_by_source", "gauge",
                 "Client connections open now, by how their destination was found (none = not known yet).");
         Map<String, Long> bySource = new TreeMap<>(Map.of("none", 0L));

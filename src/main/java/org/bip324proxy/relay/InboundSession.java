@@ -387,6 +387,14 @@ public final class InboundSession implements RelaySession {
         return stats;
     }
 
+    /** The stranger's bytes held while the node is dialled, the node's partial frame and the stranger's partial packet. */
+    @Override
+    public long bufferedBytes() {
+        return (v1Backlog == null ? 0 : v1Backlog.remaining())
+                + (nodeDecoder == null ? 0 : nodeDecoder.bufferedBytes())
+                + v2.bufferedBytes();
+    }
+
     @Override
     public Direction direction() {
         return Direction.INBOUND;

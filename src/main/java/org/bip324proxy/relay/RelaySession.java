@@ -22,6 +22,14 @@ public interface RelaySession {
         }
     }
 
+    /**
+     * Connects to the destination the listener already knows, before the client's first message (a
+     * SOCKS5 client waits for its reply). Only sessions given such a destination support it.
+     */
+    default void connectBeforeFirstMessage() {
+        throw new IllegalStateException(getClass().getSimpleName() + " connects only after the client's first bytes");
+    }
+
     /** Bytes read from the accepted socket; {@code in} is fully consumed (copied where kept). */
     void onClientBytes(ByteBuffer in);
 
@@ -69,7 +77,18 @@ public interface RelaySession {
     /** Why the session closed; empty while open or after a clean close by both sides. */
     Optional<String> closeReason();
 
+    /** The destination-policy verdict that refused a connection or the v1 fallback, if one did. */
+    default Optional<DestinationPolicy.Verdict> refusal() {
+        return Optional.empty();
+    }
+
     SessionStats stats();
+
+    /**
+     * Heap this session holds for input not yet passed on (kept bytes, partial messages and
+     * packets): what the engine counts against the memory budget besides its queues.
+     */
+    long bufferedBytes();
 
     default Direction direction() {
         return Direction.OUTBOUND;

@@ -178,6 +178,26 @@ class MainTest {
     }
 
     @Test
+    void badInboundIsExplained() {
+        assertUsageError(run("--inbound", "0.0.0.0:8333"), "--inbound '0.0.0.0:8333': expected LISTEN=NODE");
+        assertUsageError(run("--inbound", "0.0.0.0:8333=node"), "--inbound '0.0.0.0:8333=node': 'node': expected HOST:PORT");
+        assertUsageError(run("--inbound", "0.0.0.0:8333=0.0.0.0:8334"), "the node needs a real address and port");
+        assertUsageError(run("--inbound", "127.0.0.1:8333=127.0.0.1:8333"), "the node cannot be the listener itself");
+        assertUsageError(run("--inbound", "127.0.0.1:8333=127.0.0.1:8334", "--inbound-network", "moonnet"),
+                "--inbound-network: invalid network \"moonnet\"");
+    }
+
+    @Test
+    void inboundPortInUseNamesTheOption() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = ((InetSocketAddress) taken.getLocalSocketAddress()).getPort();
+            Run r = run("--listen", "127.0.0.1:0", "--no-control-socket", "--inbound", "127.0.0.1:" + port + "=127.0.0.1:1");
+            assertEquals(1, r.exitCode(), r.err());
+            assertTrue(r.err().contains("choose another --inbound address"), r.err());
+        }
+    }
+
+    @Test
     void portInUseIsExplained() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = ((InetSocketAddress) taken.getLocalSocketAddress()).getPort();

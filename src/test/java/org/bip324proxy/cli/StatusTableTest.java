@@ -1,7 +1,16 @@
 package org.bip324proxy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
+import org.bip324proxy.control.JsonCodec;
+import org.bip324proxy.control.SnapshotJson;
+import org.bip324proxy.engine.ConnectionSnapshot;
+import org.bip324proxy.engine.ProxySnapshot;
+import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.V1FallbackPolicy;
 import org.junit.jupiter.api.Test;
 
 class StatusTableTest {
@@ -21,5 +30,23 @@ class StatusTableTest {
         assertEquals("1m05s", StatusTable.duration(65_000));
         assertEquals("2h03m", StatusTable.duration((2 * 3600 + 3 * 60 + 4) * 1000L));
         assertEquals("1d01h", StatusTable.duration(25 * 3600 * 1000L));
+    }
+
+    @Test
+    void eachConnectionShowsItsDirection() {
+        List<ConnectionSnapshot> connections = List.of(
+                new ConnectionSnapshot(1, "outbound", "127.0.0.1:40000", "192.0.2.1:8333", "original_dst", null, "mainnet",
+                        "v2", "relay", null, 1000, 5, TrafficStats.ZERO),
+                new ConnectionSnapshot(2, "inbound", "198.51.100.7:51000", "127.0.0.1:8334", "configured", null, "mainnet",
+                        "v2", "relay", null, 1000, 5, TrafficStats.ZERO));
+        ProxySnapshot s = new ProxySnapshot(1000, List.of("127.0.0.1:1324"), connections, TrafficStats.ZERO, 2, 0, 2, 0,
+                V1FallbackPolicy.Counts.NONE);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = (Map<String, Object>) JsonCodec.parse(JsonCodec.write(SnapshotJson.of(s)));
+        List<String> lines = StatusTable.render(status).lines().toList();
+        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("ID ")).findFirst().orElseThrow());
+        assertTrue(lines.get(header).startsWith("ID  DIRECTION  CLIENT"), lines.get(header));
+        assertTrue(lines.get(header + 1).startsWith("1   outbound   127.0.0.1:40000"), lines.get(header + 1));
+        assertTrue(lines.get(header + 2).startsWith("2   inbound    198.51.100.7:51000"), lines.get(header + 2));
     }
 }

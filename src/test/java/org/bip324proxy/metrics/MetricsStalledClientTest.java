@@ -75,7 +75,7 @@ class MetricsStalledClientTest {
     void aLargeAnswerIsNotCutOffByTheRequestTimeout() throws Exception {
         List<ConnectionSnapshot> many = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            many.add(new ConnectionSnapshot(i, "127.0.0.1:1", "192.0.2.1:8333", "addr_recv", null, "mainnet", "v2", "relay",
+            many.add(new ConnectionSnapshot(i, "outbound", "127.0.0.1:1", "192.0.2.1:8333", "addr_recv", null, "mainnet", "v2", "relay",
                     "ab".repeat(32), 1, 1, TrafficStats.ZERO));
         }
         ProxySnapshot big = new ProxySnapshot(1, List.of(), many, TrafficStats.ZERO, many.size(), 0, 0, 0,

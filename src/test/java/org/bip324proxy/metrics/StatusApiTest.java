@@ -97,7 +97,7 @@ class StatusApiTest {
     }
 
     private static ConnectionSnapshot connection(long id, long bytes) {
-        return new ConnectionSnapshot(id, "127.0.0.1:1", "192.0.2.1:8333", "addr_recv", null, "mainnet", "v2", "relay", null, 1, -1,
+        return new ConnectionSnapshot(id, "outbound", "127.0.0.1:1", "192.0.2.1:8333", "addr_recv", null, "mainnet", "v2", "relay", null, 1, -1,
                 new TrafficStats(bytes, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0));
     }
 

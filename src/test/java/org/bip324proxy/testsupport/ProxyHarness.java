@@ -17,6 +17,8 @@ import org.bip324proxy.engine.EngineConfig;
 import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.engine.Socks5Config;
 import org.bip324proxy.log.EventLog;
+import org.bip324proxy.relay.InboundSession;
+import org.bip324proxy.relay.InboundSettings;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
@@ -30,10 +32,23 @@ public final class ProxyHarness implements AutoCloseable {
     private final ProxyServer server;
     private final LogLines lines = new LogLines();
 
-    private ProxyHarness(EngineConfig config, Socks5Config socks5, SessionSettings settings) throws java.io.IOException {
+    private ProxyHarness(EngineConfig config, Socks5Config socks5, SessionSettings settings, List<InboundListener> inbound)
+            throws java.io.IOException {
         server = new ProxyServer(config, socks5, settings,
                 new EventLog(new PrintStream(lines, true, StandardCharsets.UTF_8), EventLog.Format.TEXT, EventLog.Level.DEBUG));
+        for (InboundListener l : inbound) {
+            InboundSettings s = new InboundSettings(l.network(), settings.aeadBackend(), settings.rng());
+            server.addInbound(l.listen(), actions -> new InboundSession(s, l.node(), actions));
+        }
         server.start();
+    }
+
+    /** An inbound listener: strangers on {@code listen} reach the v1 node at {@code node}. */
+    private record InboundListener(InetSocketAddress listen, InetSocketAddress node, Network network) {}
+
+    /** Where the i-th inbound listener (in the order added) accepts strangers. */
+    public InetSocketAddress inboundAddress(int i) {
+        return server.inboundAddresses().get(i);
     }
 
     public static Builder builder() {
@@ -106,6 +121,13 @@ public final class ProxyHarness implements AutoCloseable {
         private List<String> allowDestinations = Policies.LOOPBACK;
         private InetAddress listenAddress = InetAddress.getLoopbackAddress();
         private Socks5Config socks5 = Socks5Config.NONE;
+        private final List<InboundListener> inbound = new ArrayList<>();
+
+        /** Adds an inbound listener on {@code listen} (port 0: any) for the v1 node at {@code node}. */
+        public Builder inbound(InetSocketAddress listen, InetSocketAddress node, Network network) {
+            inbound.add(new InboundListener(listen, node, network));
+            return this;
+        }
 
         /** SOCKS5 settings; {@link #socks5Listener()} for a plain loopback listener. */
         public Builder socks5(Socks5Config c) {
@@ -212,7 +234,7 @@ public final class ProxyHarness implements AutoCloseable {
                     false, threads, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
                     closeFlushTimeout, bufferLimit, EngineConfig.defaultMemoryBudget(),
                     maxConnectionsPerSource > 0 ? maxConnectionsPerSource : maxConnections, refusalLogInterval);
-            return new ProxyHarness(config, socks5, settings);
+            return new ProxyHarness(config, socks5, settings, inbound);
         }
     }
 
