@@ -1,5 +1,6 @@
 package org.bip324proxy.cli;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,14 @@ final class InboundOptions {
                     + "keys): mainnet, testnet3, testnet4, signet, regtest or NAME:MAGICHEX. Never guessed from "
                     + "peers. Default: ${DEFAULT-VALUE}.")
     String network;
+
+    @Option(names = "--inbound-transparent", defaultValue = "false",
+            description = "Connect to the node from each peer's own address (IP_TRANSPARENT; needs CAP_NET_ADMIN and "
+                    + "a policy route that brings the node's replies to peers back to this host: see the README), "
+                    + "so the node sees its peers' real addresses. LISTEN and NODE must then be of the same IP family. "
+                    + "Default: ${DEFAULT-VALUE} (the node sees every peer at the proxy's address; a warning says "
+                    + "what that costs).")
+    boolean transparent;
 
     /** One --inbound listener. */
     record Listener(InetSocketAddress listen, InetSocketAddress node) {}
@@ -67,6 +76,10 @@ final class InboundOptions {
             if (node.equals(listen)) {
                 throw new IllegalArgumentException("--inbound '" + spec + "': the node cannot be the listener itself");
             }
+            if (transparent && (listen.getAddress() instanceof Inet6Address) != (node.getAddress() instanceof Inet6Address)) {
+                throw new IllegalArgumentException("--inbound '" + spec + "': with --inbound-transparent the node must be "
+                        + "reachable in the listener's IP family (IPv6 peers can only connect from IPv6 addresses)");
+            }
             out.add(new Listener(listen, node));
         }
         return out;
@@ -80,11 +93,13 @@ final class InboundOptions {
         }
         InboundSettings settings = new InboundSettings(network(), sessions.aeadBackend(), sessions.rng());
         for (Listener l : listeners) {
-            server.addInbound(l.listen(), actions -> new InboundSession(settings, l.node(), actions));
+            server.addInbound(l.listen(), actions -> new InboundSession(settings, l.node(), actions), transparent);
             log.info("inbound").with("listen", Endpoints.format(l.listen())).with("node", Endpoints.format(l.node()))
-                    .with("network", settings.network().name()).log();
+                    .with("network", settings.network().name()).with("transparent", transparent).log();
         }
-        warnNotTransparent(log);
+        if (!transparent) {
+            warnNotTransparent(log);
+        }
     }
 
     /** Never let strangers inherit the proxy address's standing with the node silently. */
@@ -95,7 +110,7 @@ final class InboundOptions {
                         + "banning or discouraging one peer hits the proxy and so every peer, and permissions the node "
                         + "grants that address (e.g. -whitelist=127.0.0.1, or -whitebind on the node's port) apply to "
                         + "strangers")
-                .with("fix", "give the proxy's address no permissions on the node")
+                .with("fix", "use --inbound-transparent, or give the proxy's address no permissions on the node")
                 .log();
     }
 }

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.log.StackTop;
+import org.bip324proxy.os.ListenerOptions;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
@@ -52,6 +53,8 @@ final class Connection implements SessionActions {
     private final OutboundQueue toClient = new OutboundQueue();
     private final OutboundQueue toPeer = new OutboundQueue();
     private final long openedAt;
+    /** The address the peer connection is made from (IP_TRANSPARENT: the client's own); empty: the kernel chooses. */
+    private final Optional<java.net.InetAddress> dialFrom;
 
     private SocketChannel peer;
     private SelectionKey peerKey;
@@ -89,10 +92,11 @@ final class Connection implements SessionActions {
      * @param redirect the destination the OS reported, for redirected clients (logged)
      * @param socks a SOCKS5 client's handshake, whose CONNECT target is then the destination
      * @param listener the kind of listener the client came in on (for the destination policy)
+     * @param dialFrom connect to the peer from this (non-local) address, with IP_TRANSPARENT
      */
     Connection(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress,
             SessionFactory sessions, Optional<Destination> redirect, Optional<Socks5Handover> socks,
-            DestinationPolicy.Listener listener) throws IOException {
+            DestinationPolicy.Listener listener, Optional<java.net.InetAddress> dialFrom) throws IOException {
         this.id = id;
         this.loop = loop;
         this.server = server;
@@ -102,6 +106,7 @@ final class Connection implements SessionActions {
         this.clientAddress = clientAddress;
         this.openedAt = System.nanoTime();
         this.lastActivityAt = openedAt;
+        this.dialFrom = dialFrom;
         Optional<Destination> known = socks.map(s -> new Destination(s.handshake().target(), Destination.Source.SOCKS5));
         this.listener = listener;
         this.session = sessions.create(this);
@@ -208,6 +213,10 @@ final class Connection implements SessionActions {
                     ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
             peer.configureBlocking(false);
             peer.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (dialFrom.isPresent()) {
+                ListenerOptions.transparent(peer); // bind to a non-local address (CAP_NET_ADMIN, checked at start)
+                peer.bind(new InetSocketAddress(dialFrom.get(), 0));
+            }
             peerConnecting = true;
             peerKey = peer.register(loop.selector(), SelectionKey.OP_CONNECT, new Side(true));
             if (peer.connect(address)) {

@@ -107,15 +107,17 @@ public final class ProxyServer implements AutoCloseable {
     /**
      * Before {@link #start()}: also listen on {@code address} for strangers reaching the operator's
      * node (inbound mode); each connection accepted there gets the session {@code sessions} makes.
+     * With {@code transparent}, the node is dialled from each stranger's own address (IP_TRANSPARENT,
+     * CAP_NET_ADMIN; the node's replies need a policy route back to this host).
      */
-    public void addInbound(InetSocketAddress address, SessionFactory sessions) {
+    public void addInbound(InetSocketAddress address, SessionFactory sessions, boolean transparent) {
         if (!loops.isEmpty()) {
             throw new IllegalStateException("inbound listeners are added before start()");
         }
-        inbound.add(new InboundListener(address, sessions));
+        inbound.add(new InboundListener(address, sessions, transparent));
     }
 
-    private record InboundListener(InetSocketAddress address, SessionFactory sessions) {}
+    private record InboundListener(InetSocketAddress address, SessionFactory sessions, boolean transparent) {}
 
     /**
      * What a listener does with a socket it accepted once the limits let it in; runs on the loop
@@ -140,6 +142,9 @@ public final class ProxyServer implements AutoCloseable {
                 socks5Listeners.add(bind(address, false, socks5Bound, "--socks5"));
             }
             for (InboundListener l : inbound) {
+                if (l.transparent()) {
+                    checkTransparentDialing();
+                }
                 inboundListeners.add(bind(l.address(), false, inboundBound, "--inbound"));
             }
         } catch (IOException e) {
@@ -164,7 +169,8 @@ public final class ProxyServer implements AutoCloseable {
             register(acceptLoop, listeners.get(i), (id, loop, ch, client) -> {
                 Optional<Destination> redirect = redirectDestination(id, ch);
                 loopConnections.get(loop).add(new Connection(id, loop, this, ch, client,
-                        actions -> new ProxySession(settings, actions, redirect, kind), redirect, Optional.empty(), kind));
+                        actions -> new ProxySession(settings, actions, redirect, kind), redirect, Optional.empty(), kind,
+                        Optional.empty()));
             });
         }
         for (int i = 0; i < socks5Listeners.size(); i++) {
@@ -174,9 +180,10 @@ public final class ProxyServer implements AutoCloseable {
         }
         for (int i = 0; i < inboundListeners.size(); i++) {
             DestinationPolicy.Listener kind = DestinationPolicy.Listener.boundTo(inboundBound.get(i).getAddress());
-            SessionFactory sessions = inbound.get(i).sessions();
+            InboundListener l = inbound.get(i);
             register(acceptLoop, inboundListeners.get(i), (id, loop, ch, client) -> loopConnections.get(loop)
-                    .add(new Connection(id, loop, this, ch, client, sessions, Optional.empty(), Optional.empty(), kind)));
+                    .add(new Connection(id, loop, this, ch, client, l.sessions(), Optional.empty(), Optional.empty(), kind,
+                            l.transparent() ? Optional.of(client.getAddress()) : Optional.empty())));
         }
         acceptLoop.onTick(this::resumeAcceptingIfDue);
         acceptLoop.onTick(refusals::tick);
@@ -192,6 +199,16 @@ public final class ProxyServer implements AutoCloseable {
                 .with("upstream_socks5", socks5.upstream().map(u -> Endpoints.format(u.address()) + " for " + u.scope().cliName()).orElse(null))
                 .with("inbound", inboundBound.isEmpty() ? null : String.join(",", inboundBound.stream().map(Endpoints::format).toList()))
                 .log();
+    }
+
+    /** Fails at startup, not at the first stranger, when IP_TRANSPARENT is not allowed. */
+    private static void checkTransparentDialing() throws IOException {
+        try (SocketChannel probe = SocketChannel.open()) {
+            ListenerOptions.transparent(probe);
+        } catch (ErrnoException e) {
+            throw new IOException(e.getMessage() + ": --inbound-transparent needs CAP_NET_ADMIN "
+                    + "(run as root, or give the service AmbientCapabilities=CAP_NET_ADMIN)", e);
+        }
     }
 
     private void register(EventLoop acceptLoop, ServerSocketChannel listener, Handover handover) throws IOException {

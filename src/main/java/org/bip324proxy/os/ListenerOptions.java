@@ -1,9 +1,12 @@
 package org.bip324proxy.os;
 
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /**
- * Socket options the JDK does not expose, set on a listening socket before it is bound.
+ * Socket options the JDK does not expose, set before a socket is bound: on listeners, and on the
+ * inbound proxy's transparent connections to the node.
  */
 public final class ListenerOptions {
     static final int SOL_IP = 0;
@@ -29,7 +32,16 @@ public final class ListenerOptions {
         setInt(listener, SOL_IP, IP_TRANSPARENT, 1, "setsockopt(IP_TRANSPARENT)");
     }
 
-    private static void setInt(ServerSocketChannel ch, int level, int option, int value, String call)
+    /**
+     * Sets IP_TRANSPARENT on a socket about to connect, so it can be bound to a non-local address
+     * (the inbound peer's) before connecting. Works for IPv4 and IPv6 sockets (the flag is shared).
+     * Requires CAP_NET_ADMIN; fails with EPERM otherwise.
+     */
+    public static void transparent(SocketChannel dialer) throws ErrnoException {
+        setInt(dialer, SOL_IP, IP_TRANSPARENT, 1, "setsockopt(IP_TRANSPARENT)");
+    }
+
+    private static void setInt(SelectableChannel ch, int level, int option, int value, String call)
             throws ErrnoException {
         byte[] v = {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)};
         if (NativeLibC.get().setsockopt(SocketFds.fd(ch), level, option, v, v.length) != 0) {

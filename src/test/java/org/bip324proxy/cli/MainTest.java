@@ -185,6 +185,9 @@ class MainTest {
         assertUsageError(run("--inbound", "127.0.0.1:8333=127.0.0.1:8333"), "the node cannot be the listener itself");
         assertUsageError(run("--inbound", "127.0.0.1:8333=127.0.0.1:8334", "--inbound-network", "moonnet"),
                 "--inbound-network: invalid network \"moonnet\"");
+        assertUsageError(run("--inbound", "[::]:8333=127.0.0.1:8334", "--inbound-transparent"),
+                "--inbound '[::]:8333=127.0.0.1:8334': with --inbound-transparent the node must be reachable in the "
+                        + "listener's IP family");
     }
 
     @Test

@@ -38,7 +38,7 @@ public final class ProxyHarness implements AutoCloseable {
                 new EventLog(new PrintStream(lines, true, StandardCharsets.UTF_8), EventLog.Format.TEXT, EventLog.Level.DEBUG));
         for (InboundListener l : inbound) {
             InboundSettings s = new InboundSettings(l.network(), settings.aeadBackend(), settings.rng());
-            server.addInbound(l.listen(), actions -> new InboundSession(s, l.node(), actions));
+            server.addInbound(l.listen(), actions -> new InboundSession(s, l.node(), actions), false);
         }
         server.start();
     }

@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameDecoder;
@@ -27,11 +29,22 @@ public final class V1EchoPeer implements AutoCloseable {
     private final OnForeignBytes onForeign;
     private final AtomicInteger foreignConnections = new AtomicInteger();
     private final AtomicInteger v1Connections = new AtomicInteger();
+    private final List<InetSocketAddress> peerAddresses = new CopyOnWriteArrayList<>();
 
     public V1EchoPeer(Network network, OnForeignBytes onForeign) throws IOException {
+        this(network, onForeign, new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** Listening on {@code bind} (from inside a network namespace, create it there). */
+    public V1EchoPeer(Network network, OnForeignBytes onForeign, InetSocketAddress bind) throws IOException {
         this.network = network;
         this.onForeign = onForeign;
-        server = ThreadPerConnectionServer.onLoopback("v1-echo-peer", this::serve);
+        server = new ThreadPerConnectionServer(bind, "v1-echo-peer", this::serve);
+    }
+
+    /** The remote address of every connection accepted so far, as the node sees its peers. */
+    public List<InetSocketAddress> peerAddresses() {
+        return List.copyOf(peerAddresses);
     }
 
     public InetSocketAddress address() {
@@ -50,6 +63,7 @@ public final class V1EchoPeer implements AutoCloseable {
 
     private void serve(Socket socket) {
         try (socket) {
+            peerAddresses.add((InetSocketAddress) socket.getRemoteSocketAddress());
             socket.setTcpNoDelay(true);
             InputStream in = socket.getInputStream();
             byte[] magic = in.readNBytes(4);
