@@ -35,6 +35,13 @@ final class InboundOptions {
                     + "what that costs).")
     boolean transparent;
 
+    @Option(names = "--advertise-v2", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "On v2 sessions, set NODE_P2P_V2 (service bit 11) in the services of the node's VERSION and "
+                    + "of its own address in its addr/addrv2 announcements, so that peers learn to dial it with BIP324 "
+                    + "(Bitcoin Core only dials v2 to nodes that advertise it); all else stays byte-exact. "
+                    + "--no-advertise-v2 turns it off. Default: ${DEFAULT-VALUE}.")
+    boolean advertiseV2;
+
     /** One --inbound listener. */
     record Listener(InetSocketAddress listen, InetSocketAddress node) {}
 
@@ -91,11 +98,13 @@ final class InboundOptions {
         if (listeners.isEmpty()) {
             return;
         }
-        InboundSettings settings = new InboundSettings(network(), sessions.aeadBackend(), sessions.rng());
+        InboundSettings settings = new InboundSettings(network(), sessions.aeadBackend(), sessions.rng(), advertiseV2);
         for (Listener l : listeners) {
-            server.addInbound(l.listen(), actions -> new InboundSession(settings, l.node(), actions), transparent);
+            server.addInbound(l.listen(), (actions, reached) -> new InboundSession(settings, l.node(), reached, actions),
+                    transparent);
             log.info("inbound").with("listen", Endpoints.format(l.listen())).with("node", Endpoints.format(l.node()))
-                    .with("network", settings.network().name()).with("transparent", transparent).log();
+                    .with("network", settings.network().name()).with("transparent", transparent)
+                    .with("advertise_v2", advertiseV2).log();
         }
         if (!transparent) {
             warnNotTransparent(log);

@@ -109,7 +109,7 @@ final class Connection implements SessionActions {
         this.dialFrom = dialFrom;
         Optional<Destination> known = socks.map(s -> new Destination(s.handshake().target(), Destination.Source.SOCKS5));
         this.listener = listener;
-        this.session = sessions.create(this);
+        this.session = sessions.create(this, (InetSocketAddress) client.getLocalAddress());
         this.clientKey = client.register(loop.selector(), SelectionKey.OP_READ, new Side(false));
         log.info("accept").with("conn", id).with("direction", session.direction().logName())
                 .with("client", Endpoints.format(clientAddress))

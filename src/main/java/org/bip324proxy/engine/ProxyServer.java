@@ -169,7 +169,7 @@ public final class ProxyServer implements AutoCloseable {
             register(acceptLoop, listeners.get(i), (id, loop, ch, client) -> {
                 Optional<Destination> redirect = redirectDestination(id, ch);
                 loopConnections.get(loop).add(new Connection(id, loop, this, ch, client,
-                        actions -> new ProxySession(settings, actions, redirect, kind), redirect, Optional.empty(), kind,
+                        (actions, reached) -> new ProxySession(settings, actions, redirect, kind), redirect, Optional.empty(), kind,
                         Optional.empty()));
             });
         }

@@ -1,5 +1,6 @@
 package org.bip324proxy.engine;
 
+import java.net.InetSocketAddress;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.SessionActions;
 
@@ -10,6 +11,9 @@ import org.bip324proxy.relay.SessionActions;
  */
 @FunctionalInterface
 public interface SessionFactory {
-    /** @param actions the connection's engine side, which the session asks to send, connect and close */
-    RelaySession create(SessionActions actions);
+    /**
+     * @param actions the connection's engine side, which the session asks to send, connect and close
+     * @param reached the address the client connected to (the accepted socket's local address)
+     */
+    RelaySession create(SessionActions actions, InetSocketAddress reached);
 }

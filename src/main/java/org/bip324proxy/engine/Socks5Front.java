@@ -109,7 +109,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
         try {
             Optional<Destination> named = Optional.of(new Destination(target, Destination.Source.SOCKS5));
             server.loopConnections(loop).add(new Connection(id, loop, server, client, clientAddress,
-                    actions -> new ProxySession(server.settings(), actions, named, listener), Optional.empty(),
+                    (actions, reached) -> new ProxySession(server.settings(), actions, named, listener), Optional.empty(),
                     Optional.of(new Connection.Socks5Handover(handshake, early)), listener, Optional.empty()));
         } catch (IOException e) {
             server.log().warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();

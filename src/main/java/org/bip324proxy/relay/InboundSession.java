@@ -46,6 +46,7 @@ public final class InboundSession implements RelaySession {
     private final Destination node;
     private final Network network;
     private final V2Transport v2;
+    private final Optional<AdvertiseV2> advertiseV2;
     private final SessionStats stats = new SessionStats();
 
     private ProxySession.Phase phase = ProxySession.Phase.FIRST_MESSAGE;
@@ -65,14 +66,17 @@ public final class InboundSession implements RelaySession {
     /**
      * @param network the node's network, set by the operator (never guessed from the stranger)
      * @param node the operator's node
+     * @param local the address the stranger reached (the node's own address, as announced)
      */
-    public InboundSession(InboundSettings settings, InetSocketAddress node, SessionActions actions) {
+    public InboundSession(InboundSettings settings, InetSocketAddress node, InetSocketAddress local, SessionActions actions) {
         this(node, actions, settings.network(), V2Transport.create(V2Transport.Role.RESPONDER,
-                settings.network().magic(), settings.rng(), settings.aeadBackend(), V2ToV1.RECEIVE_HEADROOM));
+                settings.network().magic(), settings.rng(), settings.aeadBackend(), V2ToV1.RECEIVE_HEADROOM),
+                settings.advertiseV2() ? Optional.of(new AdvertiseV2(local.getAddress())) : Optional.empty());
     }
 
     /** With a given responder (its receive headroom must be {@link V2ToV1#RECEIVE_HEADROOM}). */
-    InboundSession(InetSocketAddress node, SessionActions actions, Network network, V2Transport responder) {
+    InboundSession(InetSocketAddress node, SessionActions actions, Network network, V2Transport responder,
+            Optional<AdvertiseV2> advertiseV2) {
         if (responder.role() != V2Transport.Role.RESPONDER) {
             throw new IllegalArgumentException("an inbound session answers: it needs a responder");
         }
@@ -80,6 +84,7 @@ public final class InboundSession implements RelaySession {
         this.node = new Destination(node, Destination.Source.CONFIGURED);
         this.network = network;
         this.v2 = responder;
+        this.advertiseV2 = advertiseV2;
     }
 
     // ---- the stranger ------------------------------------------------------------------------
@@ -237,6 +242,9 @@ public final class InboundSession implements RelaySession {
         try {
             V1Message m;
             while ((m = nodeDecoder.next(in)) != null) {
+                if (advertiseV2.isPresent()) {
+                    m = advertiseV2.get().rewrite(m);
+                }
                 int v1Bytes = V1Protocol.HEADER_SIZE + m.length();
                 String command = m.command();
                 ByteBuffer packet = toStranger.translate(m);

@@ -12,8 +12,10 @@ import org.bip324proxy.v1.Network;
  *     strangers are compared with and salts the BIP324 keys
  * @param aeadBackend the ChaCha20-Poly1305 implementation for new sessions
  * @param rng randomness for keys and garbage
+ * @param advertiseV2 set NODE_P2P_V2 in the node's VERSION and self-announcement on v2 sessions
+ *     ({@link AdvertiseV2})
  */
-public record InboundSettings(Network network, AeadBackend aeadBackend, SecureRandom rng) {
+public record InboundSettings(Network network, AeadBackend aeadBackend, SecureRandom rng, boolean advertiseV2) {
     public InboundSettings {
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(aeadBackend, "aeadBackend");

@@ -48,7 +48,8 @@ class MainTest {
             if (option.usageHelp() || option.versionHelp()) {
                 continue;
             }
-            assertTrue(help.contains(option.longestName()), option.longestName() + " missing from:\n" + r.out());
+            String shown = option.negatable() ? "--[no-]" + option.longestName().substring(2) : option.longestName();
+            assertTrue(help.contains(shown), shown + " missing from:\n" + r.out());
             String description = String.join(" ", option.description());
             assertTrue(description.contains("Default:"), option.longestName() + " does not state its default");
             if (option.defaultValue() != null) {

@@ -141,7 +141,8 @@ class InboundSessionTest {
 
     private InboundSession session(EllSwiftKeyPair key, byte[] garbage) {
         return new InboundSession(NODE, engine, NET,
-                V2Transport.withKey(V2Transport.Role.RESPONDER, MAGIC, key, garbage, AeadBackend.JDK, V2ToV1.RECEIVE_HEADROOM));
+                V2Transport.withKey(V2Transport.Role.RESPONDER, MAGIC, key, garbage, AeadBackend.JDK, V2ToV1.RECEIVE_HEADROOM),
+                Optional.empty());
     }
 
     private static byte[] random(int n) {
@@ -353,6 +354,30 @@ class InboundSessionTest {
         assertEquals(ProxySession.Phase.HANDSHAKE, s.phase());
         assertFalse(s.wantsPeerBytes(), "nothing can be encrypted for the stranger yet");
         assertTrue(s.wantsClientBytes());
+    }
+
+    @Test
+    void theNodesVersionAdvertisesV2OnV2SessionsOnly() throws Exception {
+        AdvertiseV2 advertise = new AdvertiseV2(InetAddress.getByName("203.0.113.5"));
+        byte[] nodeVersion = V1TestClient.versionPayload(NODE, "/node:0.21/");
+        byte[] advertised = nodeVersion.clone();
+        advertised[5] |= 0x08;
+
+        InboundSession v2Session = new InboundSession(NODE, engine, NET, V2Transport.withKey(V2Transport.Role.RESPONDER,
+                MAGIC, EllSwiftKeyPair.generate(RNG), new byte[0], AeadBackend.JDK, V2ToV1.RECEIVE_HEADROOM), Optional.of(advertise));
+        HandRolledInitiator stranger = handshake(v2Session, new HandRolledInitiator(MAGIC, 0), 0);
+        feed(v2Session, HandRolledInitiator.concat(stranger.terminator(), stranger.packet(new byte[0], false)));
+        v2Session.onPeerBytes(ByteBuffer.wrap(V1.frame("version", nodeVersion)));
+        assertArrayEquals(HandRolledInitiator.longFormContents("version", advertised),
+                stranger.receive(engine.takeToStranger()).get(0).contents());
+
+        Recorder v1Engine = new Recorder();
+        InboundSession v1Session = new InboundSession(NODE, v1Engine, NET, V2Transport.withKey(V2Transport.Role.RESPONDER,
+                MAGIC, EllSwiftKeyPair.generate(RNG), new byte[0], AeadBackend.JDK, V2ToV1.RECEIVE_HEADROOM), Optional.of(advertise));
+        v1Session.onClientBytes(ByteBuffer.wrap(versionFrame()));
+        v1Session.onPeerConnected();
+        v1Session.onPeerBytes(ByteBuffer.wrap(V1.frame("version", nodeVersion)));
+        assertArrayEquals(V1.frame("version", nodeVersion), v1Engine.takeToStranger(), "v1 peers get the node's bytes untouched");
     }
 
     // ---- ends and timeouts -------------------------------------------------------------------

@@ -37,8 +37,8 @@ public final class ProxyHarness implements AutoCloseable {
         server = new ProxyServer(config, socks5, settings,
                 new EventLog(new PrintStream(lines, true, StandardCharsets.UTF_8), EventLog.Format.TEXT, EventLog.Level.DEBUG));
         for (InboundListener l : inbound) {
-            InboundSettings s = new InboundSettings(l.network(), settings.aeadBackend(), settings.rng());
-            server.addInbound(l.listen(), actions -> new InboundSession(s, l.node(), actions), false);
+            InboundSettings s = new InboundSettings(l.network(), settings.aeadBackend(), settings.rng(), true);
+            server.addInbound(l.listen(), (actions, reached) -> new InboundSession(s, l.node(), reached, actions), false);
         }
         server.start();
     }
