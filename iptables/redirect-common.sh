@@ -9,6 +9,11 @@ DEFAULT_PROXY_PORT=1324
 # TPROXY router mode: packets with this mark are delivered locally through this routing table.
 TPROXY_MARK=0x324
 TPROXY_TABLE=324
+# Inbound mode: new connections to the node's port go to the proxy's inbound listener; replies of
+# the node to peers' addresses (transparent mode) are delivered locally through this table.
+DEFAULT_NODE_PORT=8333
+DEFAULT_INBOUND_PORT=1325
+INBOUND_TABLE=325
 
 ACTION=
 GROUP=$DEFAULT_GROUP
@@ -16,6 +21,9 @@ PORTS=$DEFAULT_PORTS
 PROXY_PORT=$DEFAULT_PROXY_PORT
 ROUTER_IFACE=
 TPROXY=no
+INBOUND=no
+NODE_PORT=$DEFAULT_NODE_PORT
+INBOUND_PORT=$DEFAULT_INBOUND_PORT
 IPV6=yes
 NO_IPV6_HOST=no
 PURGE=no
@@ -52,6 +60,15 @@ Options:
   --tproxy              with --router-iface: use TPROXY instead of REDIRECT (the proxy then needs
                         --destination tproxy and CAP_NET_ADMIN); adds the policy route
                         "ip rule fwmark $TPROXY_MARK lookup $TPROXY_TABLE" with "local default dev lo" there
+  --inbound             also protect a listening v1 node: redirect new connections arriving (not on
+                        lo) for the node's port to the proxy's inbound listener, and add the policy
+                        route that brings the node's replies back to the proxy's transparent
+                        connections: "ip rule from 127.0.0.1 / ::1 ipproto tcp sport NODE-PORT
+                        lookup $INBOUND_TABLE" with "local default dev lo" there. Run the proxy with
+                        --inbound 0.0.0.0:INBOUND-PORT=127.0.0.1:NODE-PORT (and [::] / [::1])
+                        --inbound-transparent
+  --node-port PORT      with --inbound: the port the node listens on (default: $DEFAULT_NODE_PORT)
+  --inbound-port PORT   with --inbound: the proxy's inbound listener port (default: $DEFAULT_INBOUND_PORT)
   --no-ipv6             IPv4 rules only (IPv6 peers then bypass the proxy)
   --purge               uninstall: also delete the group
   --dry-run             print what would be done, change nothing
@@ -73,6 +90,9 @@ parse_args() {
       --proxy-port) need_value "$@"; PROXY_PORT=$2; shift ;;
       --router-iface) need_value "$@"; ROUTER_IFACE=$2; shift ;;
       --tproxy) TPROXY=yes ;;
+      --inbound) INBOUND=yes ;;
+      --node-port) need_value "$@"; NODE_PORT=$2; NODE_PORT_GIVEN=yes; shift ;;
+      --inbound-port) need_value "$@"; INBOUND_PORT=$2; NODE_PORT_GIVEN=yes; shift ;;
       --no-ipv6) IPV6=no ;;
       --purge) PURGE=yes ;;
       --dry-run) DRY_RUN=yes ;;
@@ -105,11 +125,17 @@ validate_options() {
   [[ $GROUP =~ ^[A-Za-z_][A-Za-z0-9_.-]*$ ]] || die "invalid group name '$GROUP'"
   [[ $PORTS =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--ports must be comma-separated numbers, got '$PORTS'"
   local p
-  for p in ${PORTS//,/ } "$PROXY_PORT"; do
+  for p in ${PORTS//,/ } "$PROXY_PORT" "$NODE_PORT" "$INBOUND_PORT"; do
     if ! [[ $p =~ ^[0-9]+$ ]] || [ "$p" -lt 1 ] || [ "$p" -gt 65535 ]; then
       die "invalid port '$p' (1..65535)"
     fi
   done
+  if [ "${NODE_PORT_GIVEN:-no}" = yes ] && [ "$INBOUND" = no ]; then
+    die "--node-port and --inbound-port belong to --inbound"
+  fi
+  if [ "$INBOUND" = yes ] && [ "$NODE_PORT" = "$INBOUND_PORT" ]; then
+    die "--inbound-port must differ from --node-port (connections would loop)"
+  fi
   if [ "$TPROXY" = yes ] && [ -z "$ROUTER_IFACE" ]; then
     die "--tproxy is a router mode: give the LAN interface with --router-iface IFACE"
   fi
@@ -226,6 +252,49 @@ apply_tproxy_routing() {
   fi
 }
 
+# Inbound transparent mode: the node answers peers' addresses from its loopback address and port;
+# those replies must reach the proxy's transparent sockets on this host.
+ensure_inbound_routing() {
+  local family any from
+  require_tool ip iproute2
+  remove_inbound_routing # the node port may have changed
+  for family in $(ip_families); do
+    any=0.0.0.0/0 from=127.0.0.1
+    [ "$family" = -6 ] && any=::/0 from=::1
+    run ip "$family" rule add from "$from" ipproto tcp sport "$NODE_PORT" lookup "$INBOUND_TABLE" \
+      || die "could not add the inbound policy rule (ip $family rule add from $from ipproto tcp sport $NODE_PORT" \
+        "lookup $INBOUND_TABLE; iproute2 and the kernel need 4.17 or later)"
+    run ip "$family" route replace local "$any" dev lo table "$INBOUND_TABLE" \
+      || die "could not add the inbound local route in table $INBOUND_TABLE"
+  done
+}
+
+# Removes every rule that looks up our table, and the table's route; used by every uninstall and install.
+remove_inbound_routing() {
+  command -v ip >/dev/null 2>&1 || return 0
+  local family any pref
+  for family in -4 -6; do
+    any=0.0.0.0/0
+    [ "$family" = -6 ] && any=::/0
+    for pref in $(ip "$family" rule show lookup "$INBOUND_TABLE" 2>/dev/null | cut -d: -f1); do
+      run ip "$family" rule del pref "$pref" lookup "$INBOUND_TABLE" \
+        || die "could not delete the inbound policy rule $pref (ip $family rule del pref $pref)"
+    done
+    if [ -n "$(ip "$family" route show table "$INBOUND_TABLE" 2>/dev/null)" ]; then
+      run ip "$family" route del local "$any" dev lo table "$INBOUND_TABLE" \
+        || die "could not delete the inbound local route in table $INBOUND_TABLE"
+    fi
+  done
+}
+
+apply_inbound_routing() {
+  if [ "$INBOUND" = yes ]; then
+    ensure_inbound_routing
+  else
+    remove_inbound_routing
+  fi
+}
+
 # Both backends at once redirect and guard the same connections twice; say which one to remove.
 # $1: the other backend's name, $2: its table or chain, $3: a command that succeeds if it is loaded.
 warn_if_other_backend_loaded() {
@@ -247,6 +316,10 @@ warn_if_no_ipv6() {
 describe_install() {
   info "redirecting tcp ports $PORTS of processes with primary group $GROUP (gid $GID) to port $PROXY_PORT" \
     "(127.0.0.1$([ "$IPV6" = yes ] && echo ' and [::1]'))"
+  if [ "$INBOUND" = yes ]; then
+    info "inbound: new connections arriving for port $NODE_PORT go to the proxy's inbound listener on port" \
+      "$INBOUND_PORT; the node's replies from port $NODE_PORT to peers are routed back locally (table $INBOUND_TABLE)"
+  fi
   if [ "$TPROXY" = yes ]; then
     info "router mode (TPROXY): connections arriving on $ROUTER_IFACE to those ports go to the transparent" \
       "proxy listener on port $PROXY_PORT (mark $TPROXY_MARK, table $TPROXY_TABLE); the proxy port is closed" \

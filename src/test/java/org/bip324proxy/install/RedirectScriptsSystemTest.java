@@ -124,6 +124,59 @@ class RedirectScriptsSystemTest {
         assertFalse(RedirectScript.ruleset(host).toLowerCase().contains("tproxy"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(RedirectScript.class)
+    void inboundInstallsOnceAndUninstallRemovesExactlyItsRulesAndRoutes(RedirectScript script) throws Exception {
+        addForeignRules(host);
+        String before = RedirectScript.ruleset(host);
+        String[] inbound = {"install", "--group", group.name(), "--inbound", "--node-port", "8333"};
+        script.check(host, inbound);
+        String rules = RedirectScript.ruleset(host);
+        String routing = inboundRouting(host);
+        script.check(host, inbound);
+
+        assertEquals(rules, RedirectScript.ruleset(host));
+        assertEquals(routing, inboundRouting(host));
+        assertEquals(1, count(routing, "from 127.0.0.1 ipproto tcp sport 8333 lookup 325"), routing);
+        assertEquals(1, count(routing, "from ::1 ipproto tcp sport 8333 lookup 325"), routing);
+        assertEquals(2, count(routing, "local default dev lo"), routing);
+        assertTrue(rules.contains(script == RedirectScript.IPTABLES
+                ? "-A BIP324_PROXY_INBOUND ! -i lo -p tcp -m tcp --dport 8333 -j REDIRECT --to-ports 1325"
+                : "iifname != \"lo\" meta nfproto { ipv4, ipv6 } tcp dport 8333 redirect to :1325"), rules);
+
+        // Another node port replaces the rule; installing without --inbound drops it all.
+        script.check(host, "install", "--group", group.name(), "--inbound", "--node-port", "18444");
+        assertEquals(0, count(inboundRouting(host), "sport 8333 "), inboundRouting(host));
+        assertEquals(2, count(inboundRouting(host), "sport 18444 lookup 325"), inboundRouting(host));
+        script.check(host, "install", "--group", group.name());
+        assertEquals("", inboundRouting(host));
+        assertFalse(RedirectScript.ruleset(host).contains("1325"));
+
+        script.check(host, inbound);
+        script.check(host, "uninstall", "--group", group.name());
+        assertEquals("", inboundRouting(host));
+        String after = RedirectScript.ruleset(host);
+        if (script == RedirectScript.IPTABLES) {
+            assertEquals(withoutEmptyBaseChains(before), withoutEmptyBaseChains(after));
+        } else {
+            assertEquals(before, after);
+        }
+    }
+
+    /** Our inbound policy rules and the routes of table 325, both families. */
+    private static String inboundRouting(NetNs ns) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (String family : List.of("-4", "-6")) {
+            for (String line : ns.exec("ip", family, "rule").split("\n")) {
+                if (line.contains("lookup 325")) {
+                    out.append(line).append('\n');
+                }
+            }
+            out.append(ns.run(null, WAIT, "ip", family, "route", "show", "table", "325").stdout());
+        }
+        return out.toString();
+    }
+
     /** Our policy rules and the routes of table 324, both families. */
     private static String tproxyRouting(NetNs ns) throws IOException {
         StringBuilder out = new StringBuilder();
@@ -359,7 +412,9 @@ class RedirectScriptsSystemTest {
         String before = RedirectScript.ruleset(host);
         for (String[] args : List.of(new String[] {"install", "--ports", "8333,x"},
                 new String[] {"install", "--proxy-port", "70000"}, new String[] {"install", "--group"},
-                new String[] {"install", "--tproxy"}, new String[] {"frobnicate"})) {
+                new String[] {"install", "--tproxy"}, new String[] {"frobnicate"},
+                new String[] {"install", "--node-port", "8333"},
+                new String[] {"install", "--inbound", "--node-port", "1325"})) {
             Cmd.Result r = script.run(host, args);
             assertEquals(1, r.exitCode(), r.toString());
             assertTrue(r.stderr().startsWith("bip324-redirect: error: "), r.stderr());

@@ -83,6 +83,27 @@ class SystemdUnitsTest {
         assertFalse(Files.exists(dropIn.getParent()), "the TPROXY drop-in stays after switching back");
     }
 
+    @Test
+    void inboundModeAddsCapNetAdminTheInboundListenersAndTheRulesOptions() throws Exception {
+        Files.delete(root.resolve("etc/default/bip324-proxy"));
+        install("--inbound", "--node-port", "18444");
+        Path dropIn = root.resolve("etc/systemd/system/bip324-proxy.service.d/inbound.conf");
+        assertTrue(Files.readString(dropIn).contains("AmbientCapabilities=CAP_NET_ADMIN\n"));
+        for (String unit : UNITS) {
+            Cmd.Result r = verify(unit);
+            assertEquals(0, r.exitCode(), unit + ": " + r);
+            assertEquals("", r.stderr().strip(), unit + " has warnings");
+        }
+        String defaults = Files.readString(root.resolve("etc/default/bip324-proxy"));
+        assertTrue(defaults.contains("BIP324_REDIRECT_OPTS=\"--inbound --node-port 18444 --inbound-port 1325\""), defaults);
+        assertTrue(defaults.contains("BIP324_PROXY_OPTS=\"--inbound 0.0.0.0:1325=127.0.0.1:18444"
+                + " --inbound [::]:1325=[::1]:18444 --inbound-transparent\""), defaults);
+        assertTrue(Files.isRegularFile(root.resolve("usr/local/lib/bip324-proxy/nftables/bip324-proxy-inbound.nft")));
+
+        install();
+        assertFalse(Files.exists(dropIn.getParent()), "the inbound drop-in stays after installing without --inbound");
+    }
+
     private void install(String... options) throws IOException {
         List<String> command = new java.util.ArrayList<>(List.of(ShippedScripts.path("systemd/install").toString(),
                 "--root", root.toString(), "--jar", jar.toString(), "--backend", "nftables"));
