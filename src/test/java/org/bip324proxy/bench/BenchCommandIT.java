@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.ProxyProcess;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * promises is printed as a number for both columns (the figures themselves are not judged here;
  * they are recorded in docs/performance.md).
  */
+@Tag("system")
 class BenchCommandIT {
     private static final List<String> BOTH_COLUMNS = List.of("bulk upstream, 1 MB", "bulk downstream, 1 MB",
             "bulk upstream, CPU of relaying threads per MB", "bulk downstream, CPU of relaying threads per MB",

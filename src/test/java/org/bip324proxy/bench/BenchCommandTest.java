@@ -2,8 +2,10 @@ package org.bip324proxy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class BenchCommandTest {
     @Test
     void smallMessagesAreSentExactlyEvenBelowOrBetweenBatches() {

@@ -7,10 +7,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** {@code selftest}: a newcomer's first BIP324 session, on loopback only. */
+@Tag("fast")
 class SelftestCommandTest {
     @Test
     void oneSessionEndToEndWithTheSameSessionIdOnBothEnds() {

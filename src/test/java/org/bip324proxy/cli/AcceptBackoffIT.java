@@ -16,6 +16,7 @@ import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * accepting instead of spinning on a listener that stays readable, keeps running, and serves new
  * clients once descriptors are free again.
  */
+@Tag("system")
 class AcceptBackoffIT {
     private static final int OPEN_FILES = 100;
     private static final int SILENT_CLIENTS = 2 * OPEN_FILES;

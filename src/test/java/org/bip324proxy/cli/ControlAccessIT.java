@@ -19,12 +19,14 @@ import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.TempGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The control socket refuses other users: {@code status} runs as uid 65534 (setpriv) against the
  * real proxy jar running as root. Mandatory under CI=true.
  */
+@Tag("system")
 class ControlAccessIT {
     private static final long NOBODY = 65534;
     /** No passwd entry has this uid (checked in setUp). */

@@ -3,8 +3,10 @@ package org.bip324proxy.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class DefaultListenersTest {
     @Test
     void bothLoopbacksWithIpv6AndOnlyIpv4Without() {

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.log.EventLog;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class ExitOnUncaughtTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final EventLog log = new EventLog(new PrintStream(out, true, StandardCharsets.UTF_8), EventLog.Format.TEXT,

@@ -18,9 +18,11 @@ import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** SIGTERM to the real proxy jar: no new connections, live ones drain, final totals logged. */
+@Tag("system")
 class GracefulShutdownIT {
     private static final Duration STARTUP = Duration.ofSeconds(60);
     private static final int BIG = 300_000;

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.bip324proxy.testsupport.ProxyProcess;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * (with -XX:+ExitOnOutOfMemoryError, as the service runs, it exited). The proxy must refuse each
  * at its header, stay up and keep serving.
  */
+@Tag("system")
 class HostileFirstMessageIT {
     private static final int CLIENTS = 100;
     private static final int ANNOUNCED = 4_000_000;

@@ -16,11 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** The command line as a user meets it: help, version, and every bad input answered on stderr. */
+@Tag("fast")
 class MainTest {
     /** Exit code and both streams of one run. */
     private record Run(int exitCode, String out, String err) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.bip324proxy.testsupport.ProxyProcess;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * naming it in VERSION addr_recv. The real jar, with loopback destinations allowed (as for a
  * regtest node), must still refuse it as its own endpoint.
  */
+@Tag("system")
 class MetricsPortDestinationIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -16,11 +16,13 @@ import org.bip324proxy.testsupport.InProcessProxy;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code sessions --peer}: the id the proxy prints is the one the peer derived (what its getpeerinfo shows). */
+@Tag("fast")
 class SessionsCommandTest {
     private static final byte[] NONCE = {1, 2, 3, 4, 5, 6, 7, 8};
 

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.bip324proxy.engine.EngineConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
+@Tag("fast")
 class SizesTest {
     private final Sizes sizes = new Sizes();
 

@@ -11,8 +11,10 @@ import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.relay.TrafficStats;
 import org.bip324proxy.relay.V1FallbackPolicy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class StatusTableTest {
     @Test
     void bytesAreExactWhenSmallAndScaledWhenLarge() {

@@ -12,10 +12,12 @@ import java.util.List;
 import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.ProxyProcess;
 import org.bip324proxy.testsupport.SystemTestSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A transparent (TPROXY) listener needs CAP_NET_ADMIN: without it the real jar says so and exits 1. */
+@Tag("system")
 class TproxyPrivilegesIT {
     private static final int NOBODY = 65534;
 

@@ -30,10 +30,12 @@ import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** The control socket and {@code status} against a live proxy carrying real BIP324 sessions. */
+@Tag("fast")
 class ControlSocketTest {
     private static final int PEER_GARBAGE = 100;
     /** BIP324 packet overhead: 3-byte length, header byte, 16-byte tag. */

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Which AEAD backend runs: the JDK's by default on every JDK, Bouncy Castle when asked for. */
+@Tag("fast")
 class AeadBackendTest {
 
     @AfterEach

@@ -11,8 +11,10 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 import org.bouncycastle.util.BigIntegers;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class EllSwiftKeyPairTest {
     private static final SecureRandom RNG = new SecureRandom();
 

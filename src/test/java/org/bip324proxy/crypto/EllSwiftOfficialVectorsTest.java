@@ -13,11 +13,13 @@ import java.util.stream.Stream;
 import org.bip324proxy.testsupport.OfficialVectors;
 import org.bip324proxy.testsupport.OfficialVectors.Row;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every row of the official BIP324 ElligatorSwift and (ECDH part of the) packet vectors. */
+@Tag("fast")
 class EllSwiftOfficialVectorsTest {
     private static final HexFormat HEX = HexFormat.of();
 

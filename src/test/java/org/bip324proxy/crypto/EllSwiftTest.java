@@ -16,8 +16,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 import org.bouncycastle.util.BigIntegers;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class EllSwiftTest {
     private static final byte[] P_BYTES = BigIntegers.asUnsignedByteArray(32, Secp256k1.P);
 

@@ -10,8 +10,10 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class TaggedHashTest {
     private static final HexFormat HEX = HexFormat.of();
 

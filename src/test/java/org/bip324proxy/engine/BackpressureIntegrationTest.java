@@ -13,6 +13,7 @@ import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
 import org.bip324proxy.v1.V1Protocol;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * once its queue to the client is over the buffer limit, so its memory stays bounded. Asserted on
  * the engine's own queued-byte figures, never on time.
  */
+@Tag("fast")
 class BackpressureIntegrationTest {
     private static final int BUFFER_LIMIT = 256 * 1024;
     private static final int MESSAGE_SIZE = 1_000_000;

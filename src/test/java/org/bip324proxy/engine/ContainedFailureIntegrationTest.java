@@ -13,6 +13,7 @@ import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * the event loop that serves the others. All connections share one loop here, so a dead loop
  * would stall every one of them.
  */
+@Tag("fast")
 class ContainedFailureIntegrationTest {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
 

@@ -10,12 +10,14 @@ import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Connections that reach the listener directly (not redirected) and the engine's limits: each
  * refusal must name what was wrong and what to do.
  */
+@Tag("fast")
 class DestinationAndLimitsIntegrationTest {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
 

@@ -13,6 +13,7 @@ import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * proxy connect to local services. A real listening socket stands for the service; it must see
  * no connection at all (the refusal comes before any connect).
  */
+@Tag("fast")
 class DestinationPolicyIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -24,12 +24,14 @@ import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameEncoder;
 import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Broken, hostile or slow parties: every case must end with both sockets closed and a close line
  * whose reason says what happened.
  */
+@Tag("fast")
 class FailureIntegrationTest {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
     private static final byte[] MAINNET = Network.MAINNET.magic();

@@ -13,12 +13,14 @@ import java.util.concurrent.locks.LockSupport;
 import org.bip324proxy.testsupport.JvmProbe;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Attacks on the client's first message (issue 10, fault 1): a VERSION announcing megabytes, and
  * one dripped a byte at a time. Loopback only, a few connections, bounded in time.
  */
+@Tag("system")
 class FirstMessageAttackTest {
     /** A header announcing {@code length} payload bytes of "version" (the checksum is never reached). */
     static byte[] versionHeader(int length) {

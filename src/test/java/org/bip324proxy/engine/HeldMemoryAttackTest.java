@@ -16,6 +16,7 @@ import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v2.V2Transport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * measured as live heap after a full GC through the JVM's own MXBeans and compared with the
  * bound docs/DESIGN.md states ("Memory and backpressure"). A few connections, loopback only.
  */
+@Tag("system")
 class HeldMemoryAttackTest {
     private static final int BUFFER_LIMIT = 512 * 1024;
     /** R in the formula: one read of the event loop's buffer. */

@@ -22,6 +22,7 @@ import org.bip324proxy.testsupport.V2TestClient;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
 import org.bip324proxy.v2.MessageTypes;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Inbound mode over loopback sockets: a stock v2 initiator and a v1 peer reach a v1-only node
  * through the proxy's inbound listener, beside its outbound listener in the same engine.
  */
+@Tag("fast")
 class InboundIntegrationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

@@ -13,9 +13,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The queue over a real loopback socket: held buffers keep their place and block what follows. */
+@Tag("fast")
 class OutboundQueueTest {
     private ServerSocketChannel server;
     private SocketChannel writer;

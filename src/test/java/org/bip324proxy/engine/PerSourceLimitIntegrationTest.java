@@ -12,6 +12,7 @@ import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * connection logged its own WARN line. Now a user (here: this test's uid, found from the
  * kernel's socket table) gets at most its per-source cap, and refusals are summarised.
  */
+@Tag("fast")
 class PerSourceLimitIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int MAX = 20;

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.bip324proxy.log.EventLog;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The refusal log on a fake clock: one full line, then one summary per interval. */
+@Tag("fast")
 class RefusalLogTest {
     private static final long SECOND = 1_000_000_000L;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -42,6 +42,7 @@ import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameEncoder;
 import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +55,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dbip324.soak.seconds=600}. The proxy runs in this JVM, so the measurements are its own
  * (the clients' sockets and threads are gone by then).
  */
+@Tag("system")
 class SoakIT {
     private static final Duration RUN = Duration.ofSeconds(Long.getLong("bip324.soak.seconds", 60));
     private static final Duration FIRST_MESSAGE_TIMEOUT = Duration.ofSeconds(2);

@@ -29,12 +29,14 @@ import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * SOCKS5 clients over real loopback sockets: v1 clients get BIP324 sessions to the CONNECT target,
  * other protocols are passed through, and every failure gets its RFC 1928 reply code.
  */
+@Tag("fast")
 class Socks5IntegrationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

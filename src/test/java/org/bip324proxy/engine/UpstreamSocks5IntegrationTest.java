@@ -26,12 +26,14 @@ import org.bip324proxy.testsupport.ThreadPerConnectionServer;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The proxy's own connections to peers through an upstream SOCKS5 proxy (a recording stand-in for
  * Tor on loopback): names are passed on unresolved, every connection has its own credentials.
  */
+@Tag("fast")
 class UpstreamSocks5IntegrationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String ONION = "peerpeerpeerpeer.onion";

@@ -28,6 +28,7 @@ import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,16 +44,19 @@ class V1FallbackIntegrationTest {
     @RegisterExtension
     final Cleanup cleanup = new Cleanup();
 
+    @Tag("system")
     @Test
     void peerClosingOnTheKeyIsReconnectedAsPlainV1() throws Exception {
         assertFallsBack(V1EchoPeer.OnForeignBytes.CLOSE, "during the BIP324 handshake"); // closed or reset
     }
 
+    @Tag("system")
     @Test
     void silentPeerIsReconnectedAsPlainV1AfterTheHandshakeTimeout() throws Exception {
         assertFallsBack(V1EchoPeer.OnForeignBytes.STAY_SILENT, "peer did not answer the BIP324 handshake in time");
     }
 
+    @Tag("fast")
     @Test
     void aDestinationNamedByTheClientGetsNoPlaintextFallback() throws Exception {
         try (V1EchoPeer peer = new V1EchoPeer(Network.REGTEST, V1EchoPeer.OnForeignBytes.CLOSE);
@@ -69,6 +73,7 @@ class V1FallbackIntegrationTest {
         }
     }
 
+    @Tag("fast")
     @Test
     void requireV2RefusesTheFallbackWithTheReason() throws Exception {
         try (V1EchoPeer peer = new V1EchoPeer(Network.REGTEST, V1EchoPeer.OnForeignBytes.CLOSE);
@@ -84,6 +89,7 @@ class V1FallbackIntegrationTest {
         }
     }
 
+    @Tag("fast")
     @Test
     void aPeerThatCompletedAHandshakeAndThenAnswersLikeAV1NodeIsRefused() throws Exception {
         V1FallbackPolicy policy = new V1FallbackPolicy(V1FallbackPolicy.Mode.PREFER_V2, new KnownV2Peers(100));

@@ -23,12 +23,14 @@ import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** v1 client → in-process proxy → the project's BIP324 responder, over loopback sockets. */
+@Tag("fast")
 class V2RelayIntegrationTest {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
     private static final Network CUSTOM = Network.parse("mysignet:0a0b0c0d");

@@ -14,6 +14,7 @@ import java.util.List;
 import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher systemd/bip324-proxy choosing a JDK among stand-in JDKs: each has a release file
  * and a bin/java that prints how it was called, so the test sees which one was executed.
  */
+@Tag("system")
 class LauncherTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

@@ -31,6 +31,7 @@ import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.TempGroup;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and a plain listener standing in for the proxy on its default port; namespace {@code remote} is
  * a peer on the other end of a veth pair, listening on 8333.
  */
+@Tag("system")
 class RedirectScriptsSystemTest {
 
     private static final int P2P_PORT = 8333;

@@ -23,6 +23,7 @@ import org.bip324proxy.testsupport.TempGroup;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * an unmodified v1 client process whose primary group is that group, and a BIP324 peer in a second
  * namespace. The client talks to the peer's address; the session must be v2 with the peer.
  */
+@Tag("system")
 class RedirectedClientIT {
 
     private static final int P2P_PORT = 8333;

@@ -11,10 +11,12 @@ import java.util.List;
 
 import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.SystemTestSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every shipped shell script passes shellcheck (skipped without it; required under CI=true). */
+@Tag("system")
 class ShellcheckTest {
 
     private static String shellcheck() {

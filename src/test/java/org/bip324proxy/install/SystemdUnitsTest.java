@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code systemd-analyze verify} on the installed units, which also checks that their commands
  * exist there. Skipped without systemd-analyze (required under CI=true).
  */
+@Tag("system")
 class SystemdUnitsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Text log lines: a value someone else chose cannot start a line of its own or pass for a field. */
+@Tag("fast")
 class EventLogTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final EventLog log = new EventLog(new PrintStream(out, true, StandardCharsets.UTF_8), EventLog.Format.TEXT,

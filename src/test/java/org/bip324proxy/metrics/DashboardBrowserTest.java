@@ -22,6 +22,7 @@ import org.bip324proxy.testsupport.V1EchoPeer;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * the proxy shows with its session id and byte counts, the counts move after more traffic, a
  * refused fallback shows its reason, and a peer-controlled string stays text.
  */
+@Tag("system")
 class DashboardBrowserTest {
     private static final Duration BUDGET = Duration.ofSeconds(4);
     private static final byte[] NONCE = {9, 8, 7, 6, 5, 4, 3, 2};

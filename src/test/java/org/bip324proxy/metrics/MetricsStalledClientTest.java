@@ -21,12 +21,14 @@ import org.bip324proxy.http.HttpListener;
 import org.bip324proxy.relay.TrafficStats;
 import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.testsupport.InProcessProxy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 10, fault 6: a client that sends half a request must not block /metrics (the JDK server
  * with one thread and no request timeout served nobody else while it waited).
  */
+@Tag("fast")
 class MetricsStalledClientTest {
     private static final byte[] HALF_REQUEST = "GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Generous: the machine is shared; a blocked scrape waits for as long as the stalled client wants. */

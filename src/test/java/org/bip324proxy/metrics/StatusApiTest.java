@@ -29,10 +29,12 @@ import org.bip324proxy.testsupport.InProcessProxy;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** {@code /api/status} is the document {@code bip324-proxy status --json} prints; the page has a strict CSP. */
+@Tag("fast")
 class StatusApiTest {
     private static final byte[] NONCE = {1, 1, 2, 3, 5, 8, 13, 21};
 

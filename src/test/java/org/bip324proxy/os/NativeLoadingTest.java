@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.SystemTestSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * <p>jffi 1.4.3, when the tmpdir fails, retries in the working directory; a service usually runs
  * in / (not writable), so the child here runs inside the noexec directory as well.
  */
+@Tag("system")
 class NativeLoadingTest {
 
     @Test

@@ -24,6 +24,7 @@ import org.bip324proxy.testsupport.Child;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * host on the other end of a veth pair, with plain listeners on port 8333 to show where traffic
  * goes when it is not redirected. Nothing leaves the two namespaces.
  */
+@Tag("system")
 class OriginalDestinationSystemTest {
 
     /** The primary gid whose connections are redirected (it need not exist as a group). */

@@ -17,9 +17,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Decoding and call selection, plus what can be checked without root in the test's own namespace. */
+@Tag("fast")
 class OriginalDestinationTest {
 
     private static byte[] sockaddrIn(int family, int port, byte[] address) {

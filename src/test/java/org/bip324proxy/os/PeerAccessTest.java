@@ -8,8 +8,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.TempGroup;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("system")
 class PeerAccessTest {
     private static final long OWN = 1000;
     private static final long ADMIN_GID = 4321;

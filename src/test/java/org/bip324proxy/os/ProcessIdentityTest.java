@@ -12,8 +12,10 @@ import java.util.OptionalLong;
 import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.TempGroup;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("system")
 class ProcessIdentityTest {
 
     private static final String MISSING = "b324t-missing-" + ProcessHandle.current().pid();

@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.bip324proxy.testsupport.Cmd;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("system")
 class SocketFdsTest {
 
     private static String fdTarget(int fd) throws Exception {

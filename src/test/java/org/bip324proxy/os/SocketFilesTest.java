@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The control socket's directory: made 0700, and refused when someone else made or can change it. */
@@ -35,6 +36,7 @@ class SocketFilesTest {
         }
     }
 
+    @Tag("fast")
     @Test
     void aMissingDirectoryIsCreatedForTheOwnerOnly() throws IOException {
         Path dir = base.resolve("a").resolve("run");
@@ -43,6 +45,7 @@ class SocketFilesTest {
         SocketFiles.prepareDirectory(dir, Optional.empty()); // and accepted as it is the next time
     }
 
+    @Tag("fast")
     @Test
     void aDirectoryOthersMayWriteIsRefused() throws IOException {
         Path dir = Files.createDirectory(base.resolve("spoofed"));
@@ -52,6 +55,7 @@ class SocketFilesTest {
         assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), "left as it was");
     }
 
+    @Tag("fast")
     @Test
     void aLinkToADirectoryIsRefusedAndItsTargetLeftAlone() throws IOException {
         Path target = Files.createDirectory(base.resolve("target"));
@@ -64,6 +68,7 @@ class SocketFilesTest {
     }
 
     /** The attack: another user pre-creates the predictable directory, mode 0777, to answer status himself. */
+    @Tag("system")
     @Test
     void aDirectoryOfAnotherUserIsRefused() throws IOException {
         SystemTestSupport.requireRoot();

@@ -3,8 +3,10 @@ package org.bip324proxy.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class CommandCountsTest {
     @Test
     void countsByNameAndBoundsTheNumberOfNames() {

@@ -15,11 +15,13 @@ import org.bip324proxy.relay.DestinationPolicy.Listener;
 import org.bip324proxy.relay.DestinationPolicy.Rule;
 import org.bip324proxy.relay.DestinationPolicy.Verdict;
 import org.bip324proxy.v1.Network;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The policy table: every rule, for every address class, IPv4 and IPv6, and ports. */
+@Tag("fast")
 class DestinationPolicyTest {
     /** This host in the tests: loopback plus one LAN and one public address. */
     private static final Set<InetAddress> HOST = Set.of(ip("192.168.1.1"), ip("203.0.114.1"), ip("fd00::1"));

@@ -32,6 +32,7 @@ import org.bip324proxy.v1.V1ProtocolException;
 import org.bip324proxy.v2.MessageTypes;
 import org.bip324proxy.v2.V2Transport;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,6 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The inbound session driven byte by byte: v1 detection, the responder handshake, translation, failures. */
+@Tag("fast")
 class InboundSessionTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final Network NET = Network.MAINNET;

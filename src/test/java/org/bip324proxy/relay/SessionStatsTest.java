@@ -20,12 +20,14 @@ import org.bip324proxy.v1.V1FrameEncoder;
 import org.bip324proxy.v2.MessageTypes;
 import org.bip324proxy.v2.V2Packet;
 import org.bip324proxy.v2.V2Transport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The relay's counters, driven sans I/O against a real BIP324 responder: every byte handed to the
  * engine is counted once, and the framing counters add up per message.
  */
+@Tag("fast")
 class SessionStatsTest {
     private static final SecureRandom RNG = new SecureRandom();
     private static final InetSocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8333);

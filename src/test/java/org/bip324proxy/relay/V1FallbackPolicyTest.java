@@ -7,9 +7,11 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import org.bip324proxy.relay.V1FallbackPolicy.Mode;
 import org.bip324proxy.relay.V1FallbackPolicy.Outcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Bitcoin Core's rule (V2Transport::ShouldReconnectV1) and the known-v2 refusal. */
+@Tag("fast")
 class V1FallbackPolicyTest {
     private static final InetSocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 18444);
 

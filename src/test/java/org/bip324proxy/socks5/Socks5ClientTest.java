@@ -12,12 +12,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** RFC 1928/1929 client side (towards an upstream proxy), fed one byte at a time. */
+@Tag("fast")
 class Socks5ClientTest {
     private static final InetSocketAddress ONION = InetSocketAddress.createUnresolved("abc.onion", 8333);
     private static final Optional<Socks5Client.Credentials> CREDS = Optional.of(new Socks5Client.Credentials("1f2e", "3d4c"));

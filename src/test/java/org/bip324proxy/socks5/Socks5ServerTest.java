@@ -14,12 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** RFC 1928/1929 server side, fed whole and one byte at a time. */
+@Tag("fast")
 class Socks5ServerTest {
     private static final byte[] NO_AUTH_GREETING = hex("050100");
     private static final byte[] IPV4_REQUEST = hex("05010001" + "7f000001" + "208d");

@@ -16,10 +16,12 @@ import java.util.Optional;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.KnownV2Peers;
 import org.bip324proxy.relay.KnownV2Peers.Evidence;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The known-v2 store survives a restart, and a truncated or corrupt file is logged and ignored. */
+@Tag("fast")
 class KnownV2PersistenceTest {
     private static final Duration NEVER_BY_TIMER = Duration.ofHours(1);
 

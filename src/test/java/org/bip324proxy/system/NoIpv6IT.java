@@ -9,6 +9,7 @@ import org.bip324proxy.testsupport.Cmd;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The real jar on a host without IPv6 loopback (a namespace whose lo has IPv6 disabled): the default
  * run listens on 127.0.0.1:1324 and says why in one line; a listener the user named still fails.
  */
+@Tag("system")
 class NoIpv6IT {
     private static final Duration WAIT = Duration.ofSeconds(90);
 

@@ -27,6 +27,7 @@ import org.bip324proxy.testsupport.V2EchoPeer;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the redirect group (a temporary group) to it. Namespace "remote" is the Internet: BIP324 peers
  * and a plain echo server at its veth addresses. Traffic never leaves the two namespaces.
  */
+@Tag("system")
 class ProxyNetfilterIT {
 
     private static final int PROXY_PORT = 1324;

@@ -19,10 +19,12 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Proves the namespace support itself: naming, cleanup, commands, veth, and setns-based calls. */
+@Tag("system")
 class NetNsTest {
 
     @RegisterExtension

@@ -7,8 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class AddrMessagesTest {
     private static final long NETWORK_AND_V2 = 1 | AddrMessages.NODE_P2P_V2;
 

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Fuzzes the v1 frame decoder with arbitrary byte streams. Regression inputs live in
@@ -20,6 +21,7 @@ import java.util.List;
  * mainnet; bit 6: 24 bytes headroom and 16 bytes tailroom; bits 0..5: chunk size - 1), the rest
  * is the stream.
  */
+@Tag("system")
 class V1FrameDecoderFuzzTest {
 
     /** What decoding a stream produced: the messages, the consumed bytes, and the first error. */

@@ -12,10 +12,12 @@ import java.util.Optional;
 import java.util.Random;
 import org.bip324proxy.v1.V1Sniffer.Result;
 import org.bip324proxy.v1.V1Sniffer.Verdict;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("fast")
 class V1SnifferTest {
     private static Result sniff(byte[] b, int len) {
         ByteBuffer buf = ByteBuffer.wrap(b, 0, len);

@@ -22,10 +22,12 @@ import java.util.OptionalLong;
 import org.bip324proxy.v1.V1ProtocolException.Reason;
 import org.bip324proxy.v1.VersionMessage.Outcome;
 import org.bip324proxy.v1.VersionMessage.UserAgentRewrite;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("fast")
 class VersionMessageTest {
     private static final byte[] DEVREF = hex(V1FrameCodecTest.DevRef.PAYLOAD);
 

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.testsupport.OfficialVectors;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * session id, garbage terminators, the ciphertext of the packet after {@code in_idx} earlier ones,
  * and its decryption by the other side. Runs once per AEAD backend.
  */
+@Tag("fast")
 class PacketCipherVectorsTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] MAINNET_MAGIC = HEX.parseHex("f9beb4d9");

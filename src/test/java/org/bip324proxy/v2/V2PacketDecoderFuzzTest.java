@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Fuzzes the packet decoder of a responder whose handshake is complete (V2Transport in state APP,
@@ -24,6 +25,7 @@ import java.util.List;
  * decoy; a clean stream raises no error; each delivered packet's array holds exactly that packet
  * (no unbounded buffering).
  */
+@Tag("system")
 class V2PacketDecoderFuzzTest {
     private static final int HEADROOM = 7;
 

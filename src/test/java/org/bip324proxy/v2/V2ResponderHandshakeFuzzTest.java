@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Fuzzes a responder's handshake (BIP324, "Handshake"; v1 detection, key, garbage, terminator,
@@ -25,6 +26,7 @@ import java.util.Arrays;
  * without a terminator; a genuine stream completes with the right session id and delivers the
  * first application packet, a mutated one (or one whose garbage holds the terminator) never does.
  */
+@Tag("system")
 class V2ResponderHandshakeFuzzTest {
     private static final byte[] V1_PREFIX = concat(FuzzPeer.MAINNET,
             "version\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII));

@@ -17,12 +17,14 @@ import java.util.List;
 import java.util.Random;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.crypto.EllSwiftKeyPair;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Initiator ⇄ responder sessions through an in-memory wire, with hostile chunking and peers. */
+@Tag("fast")
 class V2TransportTest {
     private static final byte[] MAINNET = HexFormat.of().parseHex("f9beb4d9");
     private static final byte[] TESTNET4 = HexFormat.of().parseHex("1c163f28");
