@@ -19,6 +19,7 @@ import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
 import org.bip324proxy.v2.MessageTypes;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * that brings the node's replies back) the node must see each stranger's real address; without it,
  * the proxy's, and the proxy says so at startup.
  */
+@Tag("system")
 class InboundTransparentIT {
     private static final int PUBLIC_PORT = 8333;
     private static final int NODE_PORT = 8334;
