@@ -13,9 +13,11 @@ import java.util.Arrays;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.v1.CompactSize;
 import org.bip324proxy.v1.V1Message;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** NODE_P2P_V2 goes into the node's VERSION and its own addr/addrv2 entry, and nowhere else. */
+@Tag("fast")
 class AdvertiseV2Test {
     private static final int HEADROOM = V1ToV2.HEADROOM;
     private static final int TAILROOM = V1ToV2.TAILROOM;
