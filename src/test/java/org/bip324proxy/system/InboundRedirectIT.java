@@ -18,6 +18,7 @@ import org.bip324proxy.testsupport.V2TestClient;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v2.MessageTypes;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * connections. A v2 stranger in namespace "internet" dials the node's port and gets a BIP324
  * session, and the node sees the stranger's own address.
  */
+@Tag("system")
 class InboundRedirectIT {
     private static final int NODE_PORT = 8333;
     private static final int INBOUND_PORT = 1325;
