@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.bip324proxy.control.ControlClient;
 import org.bip324proxy.control.ControlClient.ControlException;
-import org.bip324proxy.control.ControlSocketPath;
 import org.bip324proxy.relay.Endpoints;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,9 +45,8 @@ public final class SessionsCommand implements Callable<Integer> {
             description = "The peer: IP:PORT, [IPv6]:PORT, or an IP alone for every connection to it.")
     String peer;
 
-    @Option(names = "--control-socket", paramLabel = "PATH",
-            description = "The proxy's control socket. Default: the one 'bip324-proxy status' finds.")
-    Path controlSocket;
+    @Mixin
+    ControlSocketOption controlSocket;
 
     @Override
     public Integer call() {
@@ -61,9 +59,7 @@ public final class SessionsCommand implements Callable<Integer> {
             err.println("bip324-proxy sessions: " + e.getMessage());
             return 2;
         }
-        Optional<Path> path = controlSocket != null ? Optional.of(controlSocket)
-                : ControlSocketPath.candidatesForClient(System.getenv(), new com.sun.security.auth.module.UnixSystem().getUid())
-                        .stream().filter(Files::exists).findFirst();
+        Optional<Path> path = controlSocket.find();
         if (path.isEmpty()) {
             err.println("bip324-proxy sessions: bip324-proxy is not running (no control socket found; give it with --control-socket PATH)");
             return StatusCommand.NOT_RUNNING;

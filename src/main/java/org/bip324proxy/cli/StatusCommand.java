@@ -1,21 +1,17 @@
 package org.bip324proxy.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.bip324proxy.control.ControlClient;
 import org.bip324proxy.control.ControlClient.ControlException;
-import org.bip324proxy.control.ControlSocketPath;
 import org.bip324proxy.control.JsonCodec;
-import org.bip324proxy.os.NativeUnavailableException;
-import org.bip324proxy.os.ProcessIdentity;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,11 +35,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--control-socket", paramLabel = "PATH",
-            description = "The proxy's control socket. Default: the first that exists of $RUNTIME_DIRECTORY/control.sock, "
-                    + "/run/bip324-proxy/control.sock and $XDG_RUNTIME_DIR/bip324-proxy/control.sock "
-                    + "(/tmp/bip324-proxy-UID/control.sock without XDG_RUNTIME_DIR).")
-    Path controlSocket;
+    @Mixin
+    ControlSocketOption controlSocket;
 
     @Option(names = "--json", defaultValue = "false",
             description = "Print the status as one JSON object per line (for scripts). Default: false (a table).")
@@ -61,10 +54,10 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> path = socketPath();
+        Optional<Path> path = controlSocket.find();
         if (path.isEmpty()) {
             err.println("bip324-proxy status: bip324-proxy is not running: no control socket at "
-                    + candidates().stream().map(Path::toString).collect(Collectors.joining(" or "))
+                    + ControlSocketOption.candidates().stream().map(Path::toString).collect(Collectors.joining(" or "))
                     + " (start the proxy, or give its socket with --control-socket PATH)");
             return NOT_RUNNING;
         }
@@ -94,26 +87,6 @@ public final class StatusCommand implements Callable<Integer> {
                 case ACCESS_DENIED -> ACCESS_DENIED;
                 case ERROR -> 1;
             };
-        }
-    }
-
-    private Optional<Path> socketPath() {
-        if (controlSocket != null) {
-            return Optional.of(controlSocket);
-        }
-        return candidates().stream().filter(Files::exists).findFirst();
-    }
-
-    private static List<Path> candidates() {
-        return ControlSocketPath.candidatesForClient(System.getenv(), currentUid());
-    }
-
-    /** getuid() itself: the JDK's UnixSystem reports uid 0 for a user without a passwd entry. */
-    private static long currentUid() {
-        try {
-            return ProcessIdentity.realUid();
-        } catch (NativeUnavailableException e) {
-            return new com.sun.security.auth.module.UnixSystem().getUid();
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.bip324proxy.crypto;
 
+import org.bip324proxy.bytes.Endian;
+
 /**
  * The ChaCha20 block function of RFC 8439 section 2.3: a PRF from (256-bit key, 96-bit nonce, 32-bit
  * block counter) to 64 keystream bytes. BIP324 uses it directly for the length cipher
@@ -47,28 +49,28 @@ final class ChaCha20Block {
             x3 += x4; x14 = Integer.rotateLeft(x14 ^ x3, 16); x9 += x14; x4 = Integer.rotateLeft(x4 ^ x9, 12);
             x3 += x4; x14 = Integer.rotateLeft(x14 ^ x3, 8);  x9 += x14; x4 = Integer.rotateLeft(x4 ^ x9, 7);
         }
-        Bytes.putIntLE(out, outOff, x0 + SIGMA0);
-        Bytes.putIntLE(out, outOff + 4, x1 + SIGMA1);
-        Bytes.putIntLE(out, outOff + 8, x2 + SIGMA2);
-        Bytes.putIntLE(out, outOff + 12, x3 + SIGMA3);
-        Bytes.putIntLE(out, outOff + 16, x4 + key[0]);
-        Bytes.putIntLE(out, outOff + 20, x5 + key[1]);
-        Bytes.putIntLE(out, outOff + 24, x6 + key[2]);
-        Bytes.putIntLE(out, outOff + 28, x7 + key[3]);
-        Bytes.putIntLE(out, outOff + 32, x8 + key[4]);
-        Bytes.putIntLE(out, outOff + 36, x9 + key[5]);
-        Bytes.putIntLE(out, outOff + 40, x10 + key[6]);
-        Bytes.putIntLE(out, outOff + 44, x11 + key[7]);
-        Bytes.putIntLE(out, outOff + 48, x12 + counter);
-        Bytes.putIntLE(out, outOff + 52, x13 + n0);
-        Bytes.putIntLE(out, outOff + 56, x14 + n1);
-        Bytes.putIntLE(out, outOff + 60, x15 + n2);
+        Endian.putLe32(out, outOff, x0 + SIGMA0);
+        Endian.putLe32(out, outOff + 4, x1 + SIGMA1);
+        Endian.putLe32(out, outOff + 8, x2 + SIGMA2);
+        Endian.putLe32(out, outOff + 12, x3 + SIGMA3);
+        Endian.putLe32(out, outOff + 16, x4 + key[0]);
+        Endian.putLe32(out, outOff + 20, x5 + key[1]);
+        Endian.putLe32(out, outOff + 24, x6 + key[2]);
+        Endian.putLe32(out, outOff + 28, x7 + key[3]);
+        Endian.putLe32(out, outOff + 32, x8 + key[4]);
+        Endian.putLe32(out, outOff + 36, x9 + key[5]);
+        Endian.putLe32(out, outOff + 40, x10 + key[6]);
+        Endian.putLe32(out, outOff + 44, x11 + key[7]);
+        Endian.putLe32(out, outOff + 48, x12 + counter);
+        Endian.putLe32(out, outOff + 52, x13 + n0);
+        Endian.putLe32(out, outOff + 56, x14 + n1);
+        Endian.putLe32(out, outOff + 60, x15 + n2);
     }
 
     /** Loads a 32-byte key into 8 little-endian words. */
     static void loadKey(byte[] key, int keyOff, int[] words) {
         for (int i = 0; i < 8; i++) {
-            words[i] = Bytes.getIntLE(key, keyOff + 4 * i);
+            words[i] = Endian.le32(key, keyOff + 4 * i);
         }
     }
 }

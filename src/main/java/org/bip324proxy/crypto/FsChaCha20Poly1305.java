@@ -1,5 +1,7 @@
 package org.bip324proxy.crypto;
 
+import org.bip324proxy.bytes.Endian;
+
 /**
  * BIP324 "FSChaCha20Poly1305": ChaCha20-Poly1305 whose nonce is LE32(packet counter mod 224) ‖
  * LE64(packet counter / 224), rekeyed after every {@link #REKEY_INTERVAL} packets with the first 32
@@ -45,15 +47,15 @@ public final class FsChaCha20Poly1305 {
     }
 
     private byte[] packetNonce() {
-        Bytes.putIntLE(nonce, 0, (int) (packetCounter % REKEY_INTERVAL));
-        Bytes.putLongLE(nonce, 4, packetCounter / REKEY_INTERVAL);
+        Endian.putLe32(nonce, 0, (int) (packetCounter % REKEY_INTERVAL));
+        Endian.putLe64(nonce, 4, packetCounter / REKEY_INTERVAL);
         return nonce;
     }
 
     private void advance() {
         if ((packetCounter + 1) % REKEY_INTERVAL == 0) {
-            Bytes.putIntLE(nonce, 0, 0xffffffff);
-            Bytes.putLongLE(nonce, 4, packetCounter / REKEY_INTERVAL);
+            Endian.putLe32(nonce, 0, 0xffffffff);
+            Endian.putLe64(nonce, 4, packetCounter / REKEY_INTERVAL);
             byte[] block = new byte[Aead.KEY_LEN + TAG_LEN];
             aead.seal(nonce, NO_AAD, new byte[Aead.KEY_LEN], 0, Aead.KEY_LEN, block, 0);
             aead.setKey(block);

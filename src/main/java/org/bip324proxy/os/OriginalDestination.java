@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 import jnr.ffi.byref.IntByReference;
+import org.bip324proxy.bytes.Endian;
 
 /**
  * Recovers where a connection was going before the kernel's nat table (iptables/nftables
@@ -187,7 +188,7 @@ public final class OriginalDestination {
     }
 
     private static int bigEndianPort(byte[] buffer) {
-        return ((buffer[2] & 0xff) << 8) | (buffer[3] & 0xff);
+        return Endian.be16(buffer, 2);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import org.bip324proxy.bytes.Endian;
 
 /**
  * What kind of address a destination is, from its bytes alone (no lookups). IPv4 ranges follow
@@ -102,9 +103,9 @@ public enum AddressClass {
             }
             return RESERVED; // IPv4-compatible addresses, deprecated by RFC 4291
         }
-        int w0 = (b[0] & 0xff) << 8 | (b[1] & 0xff);
-        int w1 = (b[2] & 0xff) << 8 | (b[3] & 0xff);
-        int w2 = (b[4] & 0xff) << 8 | (b[5] & 0xff);
+        int w0 = Endian.be16(b, 0);
+        int w1 = Endian.be16(b, 2);
+        int w2 = Endian.be16(b, 4);
         if (w0 == 0x64 && w1 == 0xff9b) {
             if (w2 == 1) {
                 return PRIVATE; // 64:ff9b:1::/48, local-use NAT64 (RFC 8215)

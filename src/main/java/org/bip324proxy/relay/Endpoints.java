@@ -2,6 +2,7 @@ package org.bip324proxy.relay;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import org.bip324proxy.bytes.Endian;
 
 /** Formatting of socket addresses for logs: {@code 1.2.3.4:8333}, {@code [2001:db8::1]:8333}. */
 public final class Endpoints {
@@ -22,7 +23,7 @@ public final class Endpoints {
     static String compress(byte[] ip) {
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {
-            groups[i] = (ip[2 * i] & 0xff) << 8 | (ip[2 * i + 1] & 0xff);
+            groups[i] = Endian.be16(ip, 2 * i);
         }
         int bestStart = -1;
         int bestLen = 1;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.bip324proxy.bytes.Endian;
 import org.bip324proxy.v1.AddrMessages;
 import org.bip324proxy.v1.DeferredChecksum;
 import org.bip324proxy.v1.Network;
@@ -361,7 +362,7 @@ public final class ProxySession implements RelaySession {
                     + "', but a v1 connection must start with 'version'");
             return;
         }
-        long announced = Integer.toUnsignedLong(V1Protocol.readLE32(backlog, V1Protocol.LENGTH_OFFSET));
+        long announced = Integer.toUnsignedLong(Endian.le32(backlog, V1Protocol.LENGTH_OFFSET));
         if (announced > settings.maxVersionSize()) {
             close("client's VERSION announces " + announced + " payload bytes; the limit is "
                     + settings.maxVersionSize() + " (--max-version-size)");

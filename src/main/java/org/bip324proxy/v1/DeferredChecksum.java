@@ -1,6 +1,7 @@
 package org.bip324proxy.v1;
 
 import java.util.Objects;
+import org.bip324proxy.bytes.Endian;
 
 /**
  * The v1 checksum of one large payload (first 4 bytes of SHA256d), computed later and possibly on
@@ -54,10 +55,7 @@ public final class DeferredChecksum {
     public void run() throws V1ProtocolException {
         int computed = new Sha256d().checksum(array, offset, length);
         if (checksumAt >= 0) {
-            array[checksumAt] = (byte) (computed >>> 24);
-            array[checksumAt + 1] = (byte) (computed >>> 16);
-            array[checksumAt + 2] = (byte) (computed >>> 8);
-            array[checksumAt + 3] = (byte) computed;
+            Endian.putBe32(array, checksumAt, computed);
         } else if (computed != expected) {
             throw V1FrameDecoder.badChecksum(command, length, expected, computed);
         }

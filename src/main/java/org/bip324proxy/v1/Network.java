@@ -1,11 +1,13 @@
 package org.bip324proxy.v1;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.bip324proxy.bytes.Endian;
 
 /**
  * A Bitcoin P2P network as identified on the v1 wire by its 4-byte magic ("message start"),
@@ -211,10 +213,7 @@ public final class Network {
 
     /** Writes the 4 magic bytes at {@code a[off]}. */
     void writeMagic(byte[] a, int off) {
-        a[off] = (byte) (magic >>> 24);
-        a[off + 1] = (byte) (magic >>> 16);
-        a[off + 2] = (byte) (magic >>> 8);
-        a[off + 3] = (byte) magic;
+        Endian.putBe32(a, off, magic);
     }
 
     static int pack(byte[] magic) {
@@ -226,15 +225,17 @@ public final class Network {
     }
 
     static int packAt(byte[] a, int off) {
-        return (a[off] & 0xFF) << 24 | (a[off + 1] & 0xFF) << 16 | (a[off + 2] & 0xFF) << 8 | (a[off + 3] & 0xFF);
+        return Endian.be32(a, off);
     }
 
     private static byte[] unpack(int m) {
-        return new byte[] {(byte) (m >>> 24), (byte) (m >>> 16), (byte) (m >>> 8), (byte) m};
+        byte[] a = new byte[V1Protocol.MESSAGE_START_SIZE];
+        Endian.putBe32(a, 0, m);
+        return a;
     }
 
     static String hex8(int m) {
-        return String.format("%08x", m);
+        return HexFormat.of().toHexDigits(m);
     }
 
     @Override

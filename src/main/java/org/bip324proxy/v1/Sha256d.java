@@ -2,6 +2,7 @@ package org.bip324proxy.v1;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.bip324proxy.bytes.Endian;
 
 /**
  * Reusable double SHA-256 (the v1 checksum is its first 4 bytes). One instance per encoder or
@@ -36,7 +37,7 @@ final class Sha256d {
         } catch (java.security.DigestException e) {
             throw new AssertionError(e);
         }
-        return (scratch[0] & 0xFF) << 24 | (scratch[1] & 0xFF) << 16 | (scratch[2] & 0xFF) << 8 | (scratch[3] & 0xFF);
+        return Endian.be32(scratch, 0);
     }
 
     /** Checksum of {@code a[off..off+len)} as a wire-order-packed int; resets first. */

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import org.bip324proxy.bytes.Endian;
 import org.bip324proxy.v1.V1ProtocolException.Reason;
 
 /**
@@ -218,7 +219,7 @@ public final class V1FrameDecoder {
         }
         String cmd = new String(header, COMMAND_OFFSET, V1Protocol.commandLength(header, COMMAND_OFFSET),
                 StandardCharsets.US_ASCII);
-        long length = Integer.toUnsignedLong(V1Protocol.readLE32(header, LENGTH_OFFSET));
+        long length = Integer.toUnsignedLong(Endian.le32(header, LENGTH_OFFSET));
         if (length > MAX_PROTOCOL_MESSAGE_LENGTH) {
             throw new V1ProtocolException(Reason.OVERSIZED_PAYLOAD, "header of \"" + cmd + "\" announces " + length
                     + " payload bytes; the limit is " + MAX_PROTOCOL_MESSAGE_LENGTH + " (MAX_PROTOCOL_MESSAGE_LENGTH)");

@@ -9,6 +9,7 @@ import static org.bip324proxy.v1.V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import org.bip324proxy.bytes.Endian;
 
 /**
  * Writes v1 message headers: magic, NUL-padded command, LE32 payload length and the checksum
@@ -45,11 +46,7 @@ public final class V1FrameEncoder {
     public int writeHeader(String command, byte[] payload, int off, int len, byte[] dst, int dstOff) {
         writeHeaderFields(command, payload, off, len, dst, dstOff);
         int checksum = hash.checksum(payload, off, len);
-        int k = dstOff + CHECKSUM_OFFSET;
-        dst[k] = (byte) (checksum >>> 24);
-        dst[k + 1] = (byte) (checksum >>> 16);
-        dst[k + 2] = (byte) (checksum >>> 8);
-        dst[k + 3] = (byte) checksum;
+        Endian.putBe32(dst, dstOff + CHECKSUM_OFFSET, checksum);
         return HEADER_SIZE;
     }
 
@@ -79,7 +76,7 @@ public final class V1FrameEncoder {
         for (int i = 0; i < COMMAND_SIZE; i++) {
             dst[c + i] = i < command.length() ? (byte) command.charAt(i) : 0;
         }
-        V1Protocol.writeLE32(dst, dstOff + LENGTH_OFFSET, len);
+        Endian.putLe32(dst, dstOff + LENGTH_OFFSET, len);
     }
 
     /** Puts the 24-byte header at {@code out}'s position, advancing it. */

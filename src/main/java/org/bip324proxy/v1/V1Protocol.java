@@ -115,20 +115,6 @@ public final class V1Protocol {
         }
     }
 
-    /** Lower-case hex of {@code a[off..off+len)}. */
-    static String hex(byte[] a, int off, int len) {
-        StringBuilder sb = new StringBuilder(len * 2);
-        for (int i = 0; i < len; i++) {
-            int b = a[off + i] & 0xFF;
-            sb.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xF, 16));
-        }
-        return sb.toString();
-    }
-
-    static String hex(byte[] a) {
-        return hex(a, 0, a.length);
-    }
-
     /** Printable ASCII as-is (backslash and quote escaped), everything else as {@code \xNN}. */
     static String escape(byte[] a, int off, int len) {
         StringBuilder sb = new StringBuilder(len * 2);
@@ -158,17 +144,5 @@ public final class V1Protocol {
             }
         }
         return sb.toString();
-    }
-
-    /** The little-endian 32-bit integer at {@code off} (e.g. a header's payload length). */
-    public static int readLE32(byte[] a, int off) {
-        return (a[off] & 0xFF) | (a[off + 1] & 0xFF) << 8 | (a[off + 2] & 0xFF) << 16 | (a[off + 3] & 0xFF) << 24;
-    }
-
-    static void writeLE32(byte[] a, int off, int v) {
-        a[off] = (byte) v;
-        a[off + 1] = (byte) (v >>> 8);
-        a[off + 2] = (byte) (v >>> 16);
-        a[off + 3] = (byte) (v >>> 24);
     }
 }

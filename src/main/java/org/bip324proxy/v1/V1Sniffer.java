@@ -8,6 +8,7 @@ import static org.bip324proxy.v1.V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
+import org.bip324proxy.bytes.Endian;
 
 /**
  * Looks at the first bytes of a connection and tells whether they start a v1 message, and of
@@ -105,15 +106,11 @@ public final class V1Sniffer {
         if (available < BYTES_FOR_VERDICT) {
             return Result.NEED_MORE;
         }
-        long length = Integer.toUnsignedLong(firstBytes.get(p + LENGTH_OFFSET) & 0xFF
-                | (firstBytes.get(p + LENGTH_OFFSET + 1) & 0xFF) << 8
-                | (firstBytes.get(p + LENGTH_OFFSET + 2) & 0xFF) << 16
-                | (firstBytes.get(p + LENGTH_OFFSET + 3) & 0xFF) << 24);
+        long length = Integer.toUnsignedLong(Endian.le32(firstBytes, p + LENGTH_OFFSET));
         if (length > MAX_PROTOCOL_MESSAGE_LENGTH) {
             return notV1("payload length " + length + " exceeds " + MAX_PROTOCOL_MESSAGE_LENGTH);
         }
-        int magic = (firstBytes.get(p) & 0xFF) << 24 | (firstBytes.get(p + 1) & 0xFF) << 16
-                | (firstBytes.get(p + 2) & 0xFF) << 8 | (firstBytes.get(p + 3) & 0xFF);
+        int magic = Endian.be32(firstBytes, p);
         return new Result(Verdict.V1, Network.forMagic(magic), "");
     }
 

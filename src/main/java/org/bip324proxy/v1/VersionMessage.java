@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.bip324proxy.bytes.Endian;
 import org.bip324proxy.v1.V1ProtocolException.Reason;
 
 /**
@@ -300,7 +301,7 @@ public final class VersionMessage {
         if (unspecified) {
             return Optional.empty();
         }
-        int port = (payload[ip + 16] & 0xFF) << 8 | (payload[ip + 17] & 0xFF);
+        int port = Endian.be16(payload, ip + 16);
         try {
             return Optional.of(new InetSocketAddress(InetAddress.getByAddress(raw), port));
         } catch (UnknownHostException e) {
@@ -309,7 +310,7 @@ public final class VersionMessage {
     }
 
     private int readLE32(int off) {
-        return V1Protocol.readLE32(payload, off);
+        return Endian.le32(payload, off);
     }
 
     private long readLE64(int off) {

@@ -1,5 +1,6 @@
 package org.bip324proxy.v2;
 
+import org.bip324proxy.bytes.Endian;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.crypto.FsChaCha20;
 import org.bip324proxy.crypto.FsChaCha20Poly1305;
@@ -84,9 +85,7 @@ public final class PacketCipher {
     }
 
     private void writeLength(byte[] buf, int off, int len) {
-        buf[off] = (byte) len;
-        buf[off + 1] = (byte) (len >>> 8);
-        buf[off + 2] = (byte) (len >>> 16);
+        Endian.putLe24(buf, off, len);
         sendL.crypt(buf, off, LENGTH_LEN);
     }
 
@@ -96,7 +95,7 @@ public final class PacketCipher {
      */
     public int decryptLength(byte[] buf, int off) {
         recvL.crypt(buf, off, LENGTH_LEN);
-        return (buf[off] & 0xff) | (buf[off + 1] & 0xff) << 8 | (buf[off + 2] & 0xff) << 16;
+        return Endian.le24(buf, off);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.crypto.EllSwiftKeyPair;
 
@@ -242,8 +243,8 @@ public final class V2Transport {
         }
         if (role == Role.RESPONDER && Arrays.equals(peerKey, 4, V1_PREFIX_LEN, V1_VERSION_COMMAND, 0, V1_VERSION_COMMAND.length)) {
             throw new V2ProtocolException(V2ProtocolException.Reason.WRONG_NETWORK,
-                    "peer sent a v1 VERSION header with network magic " + hex(peerKey, 0, 4)
-                            + ", expected " + hex(magic, 0, 4));
+                    "peer sent a v1 VERSION header with network magic " + HexFormat.of().formatHex(peerKey, 0, 4)
+                            + ", expected " + HexFormat.of().formatHex(magic, 0, 4));
         }
         deriveKeysAndSendVersion();
         garbage = new byte[MAX_GARBAGE_LEN + GARBAGE_TERMINATOR_LEN];
@@ -447,9 +448,5 @@ public final class V2Transport {
         if (cipher != null) {
             cipher.destroy();
         }
-    }
-
-    private static String hex(byte[] b, int from, int to) {
-        return java.util.HexFormat.of().formatHex(b, from, to);
     }
 }

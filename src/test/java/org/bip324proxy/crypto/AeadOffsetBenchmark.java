@@ -1,6 +1,7 @@
 package org.bip324proxy.crypto;
 
 import java.util.concurrent.TimeUnit;
+import org.bip324proxy.bytes.Endian;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,7 +55,7 @@ public class AeadOffsetBenchmark {
 
     @Benchmark
     public boolean sealThenOpenInPlace() {
-        Bytes.putLongLE(nonce, 4, ++counter);
+        Endian.putLe64(nonce, 4, ++counter);
         sealer.seal(nonce, NO_AAD, buf, offset, size, buf, offset);
         return opener.open(nonce, NO_AAD, buf, offset, size + Aead.TAG_LEN, buf, offset);
     }
