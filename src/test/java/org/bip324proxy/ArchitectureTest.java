@@ -30,7 +30,7 @@ class ArchitectureTest {
     private static final String ROOT = "org.bip324proxy";
     /** Sans-I/O: codecs and state machines that consume bytes and produce bytes or messages. */
     private static final String[] PROTOCOL_CORE = {
-        ROOT + ".crypto..", ROOT + ".v1..", ROOT + ".v2..", ROOT + ".relay..", ROOT + ".socks5.."};
+        ROOT + ".bytes..", ROOT + ".crypto..", ROOT + ".v1..", ROOT + ".v2..", ROOT + ".relay..", ROOT + ".socks5.."};
 
     private static JavaClasses production;
 
@@ -108,6 +108,24 @@ class ArchitectureTest {
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(Instant.class, "now")
                 .orShould().dependOnClassesThat().belongToAnyOf(Clock.class));
+    }
+
+    /**
+     * Every setting is an option with a description and default in --help: no hidden system
+     * properties. The JVM's own properties are read in three places (java.io.tmpdir for the control
+     * socket's last-resort directory and jffi's error message, java.class.path for the bench's child).
+     */
+    @Test
+    void noHiddenSystemProperties() {
+        check(noClasses().should().callMethod(Boolean.class, "getBoolean", String.class)
+                .orShould().callMethod(Integer.class, "getInteger", String.class)
+                .orShould().callMethod(Long.class, "getLong", String.class));
+        check(noClasses().that().doNotHaveFullyQualifiedName(ROOT + ".control.ControlSocketPath")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".os.NativeLibC")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".bench.ProxyProcess")
+                .should().callMethod(System.class, "getProperty", String.class)
+                .orShould().callMethod(System.class, "getProperty", String.class, String.class)
+                .orShould().callMethod(System.class, "getProperties"));
     }
 
     private static void check(ArchRule rule) {

@@ -8,12 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.engine.EngineConfig;
@@ -24,7 +22,6 @@ import org.bip324proxy.relay.AllowedDestination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.OwnEndpoints;
 import org.bip324proxy.relay.SessionSettings;
-import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,13 +89,19 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--aead must be auto, jdk or bouncy-castle, got '" + aead + "'");
         }
         Network net = Network.MAINNET;
-        SessionSettings settings = new SessionSettings(List.of(net), SessionSettings.DestinationMode.ADDR_RECV,
-                V1FallbackPolicy.requireV2(),
-                Optional.empty(), backend, new DestinationPolicy(List.of(net), List.of(AllowedDestination.parse("127.0.0.1")),
-                        new OwnEndpoints(HostAddresses::isHostAddress)), new SecureRandom());
-        EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false,
-                Runtime.getRuntime().availableProcessors(), 100_000, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5), EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK);
+        SessionSettings settings = SessionSettings.builder()
+                .networks(List.of(net))
+                .destinationMode(SessionSettings.DestinationMode.ADDR_RECV)
+                .aeadBackend(backend)
+                .destinationPolicy(new DestinationPolicy(List.of(net), List.of(AllowedDestination.parse("127.0.0.1")),
+                        new OwnEndpoints(HostAddresses::isHostAddress)))
+                .build();
+        EngineConfig config = EngineConfig.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .maxConnections(100_000)
+                .handshakeTimeout(Duration.ofSeconds(30))
+                .idleTimeout(Duration.ofHours(1))
+                .build();
         EventLog quiet = new EventLog(System.err, EventLog.Format.TEXT, EventLog.Level.ERROR);
         out.printf("bip324-proxy bench: Java %s, AEAD %s, %d CPUs, loopback%n", Runtime.version(), backend.cliName(),
                 Runtime.getRuntime().availableProcessors());

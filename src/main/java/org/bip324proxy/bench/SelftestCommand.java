@@ -8,11 +8,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.EngineConfig;
 import org.bip324proxy.engine.ProxyServer;
@@ -23,7 +21,6 @@ import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.OwnEndpoints;
 import org.bip324proxy.relay.SessionSettings;
-import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,12 +51,22 @@ public final class SelftestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         EventLog log = new EventLog(System.err, EventLog.Format.TEXT, EventLog.Level.INFO);
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        SessionSettings settings = new SessionSettings(List.of(NETWORK), SessionSettings.DestinationMode.ADDR_RECV,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.preferred(), new DestinationPolicy(List.of(NETWORK),
+        SessionSettings settings = SessionSettings.builder()
+                .networks(List.of(NETWORK))
+                .destinationMode(SessionSettings.DestinationMode.ADDR_RECV)
+                .destinationPolicy(new DestinationPolicy(List.of(NETWORK),
                         List.of(AllowedDestination.parse(loopback.getAddress().getHostAddress())), // the responder
-                        new OwnEndpoints(HostAddresses::isHostAddress)), new SecureRandom());
-        EngineConfig config = new EngineConfig(List.of(loopback), false, 1, 16, DEADLINE, DEADLINE, DEADLINE,
-                DEADLINE, Duration.ofSeconds(5), EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK);
+                        new OwnEndpoints(HostAddresses::isHostAddress)))
+                .build();
+        EngineConfig config = EngineConfig.builder()
+                .listen(loopback)
+                .threads(1)
+                .maxConnections(16)
+                .firstMessageTimeout(DEADLINE)
+                .connectTimeout(DEADLINE)
+                .handshakeTimeout(DEADLINE)
+                .idleTimeout(DEADLINE)
+                .build();
         try (BenchPeer peer = new BenchPeer(true, NETWORK); ProxyServer proxy = new ProxyServer(config, settings, log)) {
             proxy.start();
             InetSocketAddress proxyAddress = proxy.boundAddresses().get(0);

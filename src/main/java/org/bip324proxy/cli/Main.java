@@ -3,7 +3,6 @@ package org.bip324proxy.cli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -160,7 +159,7 @@ public final class Main implements Callable<Integer> {
                     + "(Bitcoin nodes ping every 2 minutes). Default: ${DEFAULT-VALUE}.")
     Duration idleTimeout;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1024",
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + EngineConfig.DEFAULT_MAX_CONNECTIONS,
             description = "Most client connections at once; more are closed on arrival. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
@@ -274,14 +273,32 @@ public final class Main implements Callable<Integer> {
             List<Network> accepted = parseNetworks(networks);
             policy = new DestinationPolicy(accepted, allowDestinations.stream().map(AllowedDestination::parse).toList(),
                     new OwnEndpoints(HostAddresses::isHostAddress));
-            settings = new SessionSettings(accepted, parseDestination(destination),
-                    new V1FallbackPolicy(fallbackMode(), knownV2),
-                    Optional.ofNullable(userAgentSuffix), parseAead(aead), policy, new SecureRandom(), maxVersionSize);
-            config = new EngineConfig(listenAddresses(log), settings.destinationMode() == SessionSettings.DestinationMode.TPROXY,
-                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxConnections,
-                    firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout, Duration.ofSeconds(5), bufferLimit,
-                    memoryBudget != null ? memoryBudget : EngineConfig.defaultMemoryBudget(),
-                    maxConnectionsPerSource, EngineConfig.DEFAULT_REFUSAL_LOG_INTERVAL);
+            settings = SessionSettings.builder()
+                    .networks(accepted)
+                    .destinationMode(parseDestination(destination))
+                    .v1Fallback(new V1FallbackPolicy(fallbackMode(), knownV2))
+                    .userAgentSuffix(Optional.ofNullable(userAgentSuffix))
+                    .aeadBackend(parseAead(aead))
+                    .destinationPolicy(policy)
+                    .maxVersionSize(maxVersionSize)
+                    .build();
+            EngineConfig.Builder engine = EngineConfig.builder()
+                    .listen(listenAddresses(log))
+                    .tproxy(settings.destinationMode() == SessionSettings.DestinationMode.TPROXY)
+                    .maxConnections(maxConnections)
+                    .maxConnectionsPerSource(maxConnectionsPerSource)
+                    .firstMessageTimeout(firstMessageTimeout)
+                    .connectTimeout(connectTimeout)
+                    .handshakeTimeout(handshakeTimeout)
+                    .idleTimeout(idleTimeout)
+                    .queueHighWatermark(bufferLimit);
+            if (threads != null) {
+                engine.threads(threads);
+            }
+            if (memoryBudget != null) {
+                engine.memoryBudget(memoryBudget);
+            }
+            config = engine.build();
             socks5Config = socks5.config();
             inbound.check();
             observability.check();

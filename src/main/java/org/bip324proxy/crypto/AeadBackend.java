@@ -13,9 +13,6 @@ public enum AeadBackend {
     /** Bouncy Castle's pure-Java implementation: the fallback for a JDK without the cipher. */
     BOUNCY_CASTLE(BouncyCastleAead::new);
 
-    /** System property that forces a backend ({@code jdk} or {@code bouncy-castle}). */
-    public static final String PROPERTY = "bip324.aead";
-
     private final Supplier<Aead> factory;
 
     AeadBackend(Supplier<Aead> factory) {
@@ -41,15 +38,11 @@ public enum AeadBackend {
     }
 
     /**
-     * The backend to use: the {@value #PROPERTY} system property if set, else the JDK's own cipher
-     * (measured faster than Bouncy Castle on JDK 17 and 25 at 64 B, 1 KB and 1 MB packets, see
-     * docs/performance.md), or Bouncy Castle if this JDK lacks {@code ChaCha20-Poly1305}.
+     * The backend for {@code --aead auto}: the JDK's own cipher (measured faster than Bouncy Castle
+     * on JDK 17 and 25 at 64 B, 1 KB and 1 MB packets, see docs/performance.md), or Bouncy Castle
+     * if this JDK lacks {@code ChaCha20-Poly1305}. Another backend is chosen by {@code --aead}.
      */
     public static AeadBackend preferred() {
-        String forced = System.getProperty(PROPERTY);
-        if (forced != null && !forced.isBlank()) {
-            return parse(forced);
-        }
         return JdkAead.isAvailable() ? JDK : BOUNCY_CASTLE;
     }
 }

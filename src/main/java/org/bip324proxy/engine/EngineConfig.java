@@ -3,9 +3,12 @@ package org.bip324proxy.engine;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
- * Socket-level settings of the proxy engine.
+ * Socket-level settings of the proxy engine: immutable, checked when built. Build it with
+ * {@link #builder()}, whose defaults are the command line's (the CLI, the bench, the selftest and
+ * the tests all do).
  *
  * @param listen addresses to accept client connections on
  * @param tproxy listen with IP_TRANSPARENT and take destinations from the accepted socket's local
@@ -65,18 +68,6 @@ public record EngineConfig(
     /** Default {@link #refusalLogInterval}. */
     public static final Duration DEFAULT_REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
 
-    /**
-     * A configuration with the default memory budget and refusal log interval, and no per-source
-     * cap below {@code maxConnections} (embedded uses: bench, selftest, tests; the CLI sets
-     * {@link #DEFAULT_MAX_CONNECTIONS_PER_SOURCE}).
-     */
-    public EngineConfig(List<InetSocketAddress> listen, boolean tproxy, int threads, int maxConnections,
-            Duration firstMessageTimeout, Duration connectTimeout, Duration handshakeTimeout, Duration idleTimeout,
-            Duration closeFlushTimeout, int queueHighWatermark) {
-        this(listen, tproxy, threads, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
-                closeFlushTimeout, queueHighWatermark, defaultMemoryBudget(), maxConnections, DEFAULT_REFUSAL_LOG_INTERVAL);
-    }
-
     public EngineConfig {
         listen = List.copyOf(listen);
         if (listen.isEmpty()) {
@@ -90,6 +81,124 @@ public record EngineConfig(
         }
         if (refusalLogInterval.isNegative() || refusalLogInterval.isZero()) {
             throw new IllegalArgumentException("the refusal log interval must be positive");
+        }
+    }
+
+    /** Default {@link #maxConnections}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Named settings with the command line's defaults; {@link #build()} checks them. */
+    public static final class Builder {
+        private List<InetSocketAddress> listen = List.of();
+        private boolean tproxy;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration firstMessageTimeout = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration handshakeTimeout = Duration.ofSeconds(20);
+        private Duration idleTimeout = Duration.ofMinutes(30);
+        private Duration closeFlushTimeout = Duration.ofSeconds(5);
+        private int queueHighWatermark = DEFAULT_QUEUE_HIGH_WATERMARK;
+        private long memoryBudget = defaultMemoryBudget();
+        private OptionalInt maxConnectionsPerSource = OptionalInt.empty();
+        private Duration refusalLogInterval = DEFAULT_REFUSAL_LOG_INTERVAL;
+
+        private Builder() {}
+
+        /** Required: at least one address. */
+        public Builder listen(List<InetSocketAddress> addresses) {
+            listen = addresses;
+            return this;
+        }
+
+        public Builder listen(InetSocketAddress address) {
+            return listen(List.of(address));
+        }
+
+        /** Default false. */
+        public Builder tproxy(boolean on) {
+            tproxy = on;
+            return this;
+        }
+
+        /** Default: one per CPU. */
+        public Builder threads(int n) {
+            threads = n;
+            return this;
+        }
+
+        /** Default {@value EngineConfig#DEFAULT_MAX_CONNECTIONS}. */
+        public Builder maxConnections(int n) {
+            maxConnections = n;
+            return this;
+        }
+
+        /** Default 30 s. */
+        public Builder firstMessageTimeout(Duration d) {
+            firstMessageTimeout = d;
+            return this;
+        }
+
+        /** Default 10 s. */
+        public Builder connectTimeout(Duration d) {
+            connectTimeout = d;
+            return this;
+        }
+
+        /** Default 20 s. */
+        public Builder handshakeTimeout(Duration d) {
+            handshakeTimeout = d;
+            return this;
+        }
+
+        /** Default 30 min. */
+        public Builder idleTimeout(Duration d) {
+            idleTimeout = d;
+            return this;
+        }
+
+        /** Default 5 s. */
+        public Builder closeFlushTimeout(Duration d) {
+            closeFlushTimeout = d;
+            return this;
+        }
+
+        /** Default {@link EngineConfig#DEFAULT_QUEUE_HIGH_WATERMARK}. */
+        public Builder queueHighWatermark(int bytes) {
+            queueHighWatermark = bytes;
+            return this;
+        }
+
+        /** Default {@link EngineConfig#defaultMemoryBudget()}. */
+        public Builder memoryBudget(long bytes) {
+            memoryBudget = bytes;
+            return this;
+        }
+
+        /**
+         * Default: no per-source cap below {@link #maxConnections} (embedded uses: bench, selftest,
+         * tests); the CLI's default is {@link EngineConfig#DEFAULT_MAX_CONNECTIONS_PER_SOURCE}.
+         */
+        public Builder maxConnectionsPerSource(int n) {
+            maxConnectionsPerSource = OptionalInt.of(n);
+            return this;
+        }
+
+        /** Default {@link EngineConfig#DEFAULT_REFUSAL_LOG_INTERVAL}. */
+        public Builder refusalLogInterval(Duration d) {
+            refusalLogInterval = d;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of range */
+        public EngineConfig build() {
+            return new EngineConfig(listen, tproxy, threads, maxConnections, firstMessageTimeout, connectTimeout,
+                    handshakeTimeout, idleTimeout, closeFlushTimeout, queueHighWatermark, memoryBudget,
+                    maxConnectionsPerSource.orElse(maxConnections), refusalLogInterval);
         }
     }
 }

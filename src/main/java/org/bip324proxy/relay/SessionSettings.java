@@ -2,6 +2,7 @@ package org.bip324proxy.relay;
 
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.v1.Network;
@@ -9,7 +10,8 @@ import org.bip324proxy.v1.V1Protocol;
 import org.bip324proxy.v1.VersionMessage;
 
 /**
- * What every {@link ProxySession} of one proxy shares.
+ * What every {@link ProxySession} of one proxy shares: immutable, checked when built. Build it with
+ * {@link #builder()} (the CLI, the bench, the selftest and the tests all do).
  *
  * @param networks the networks whose v1 clients are accepted (matched by magic)
  * @param destinationMode where destinations may come from
@@ -69,10 +71,78 @@ public record SessionSettings(
         }
     }
 
-    /** Settings with the {@link #DEFAULT_MAX_VERSION_SIZE default VERSION size limit}. */
-    public SessionSettings(List<Network> networks, DestinationMode destinationMode, V1FallbackPolicy v1Fallback,
-            Optional<String> userAgentSuffix, AeadBackend aeadBackend, DestinationPolicy destinationPolicy,
-            SecureRandom rng) {
-        this(networks, destinationMode, v1Fallback, userAgentSuffix, aeadBackend, destinationPolicy, rng, DEFAULT_MAX_VERSION_SIZE);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Named settings with defaults; {@link #build()} checks them. */
+    public static final class Builder {
+        private List<Network> networks = Network.knownNetworks();
+        private DestinationMode destinationMode = DestinationMode.AUTO;
+        private V1FallbackPolicy v1Fallback = V1FallbackPolicy.requireV2();
+        private Optional<String> userAgentSuffix = Optional.empty();
+        private AeadBackend aeadBackend = AeadBackend.preferred();
+        private DestinationPolicy destinationPolicy;
+        private SecureRandom rng;
+        private int maxVersionSize = DEFAULT_MAX_VERSION_SIZE;
+
+        private Builder() {}
+
+        /** Default: every known network. */
+        public Builder networks(List<Network> accepted) {
+            networks = accepted;
+            return this;
+        }
+
+        /** Default {@link DestinationMode#AUTO}. */
+        public Builder destinationMode(DestinationMode mode) {
+            destinationMode = mode;
+            return this;
+        }
+
+        /**
+         * Default: never (the CLI's default, prefer-v2, goes with the known-v2 store it keeps).
+         */
+        public Builder v1Fallback(V1FallbackPolicy policy) {
+            v1Fallback = policy;
+            return this;
+        }
+
+        /** Default: none. */
+        public Builder userAgentSuffix(Optional<String> suffix) {
+            userAgentSuffix = suffix;
+            return this;
+        }
+
+        /** Default {@link AeadBackend#preferred()}. */
+        public Builder aeadBackend(AeadBackend backend) {
+            aeadBackend = backend;
+            return this;
+        }
+
+        /** Required: it names the proxy's own endpoints and the allowed destinations. */
+        public Builder destinationPolicy(DestinationPolicy policy) {
+            destinationPolicy = policy;
+            return this;
+        }
+
+        /** Default: a new {@link SecureRandom}. */
+        public Builder rng(SecureRandom random) {
+            rng = random;
+            return this;
+        }
+
+        /** Default {@value SessionSettings#DEFAULT_MAX_VERSION_SIZE}. */
+        public Builder maxVersionSize(int bytes) {
+            maxVersionSize = bytes;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of range */
+        public SessionSettings build() {
+            return new SessionSettings(networks, destinationMode, v1Fallback, userAgentSuffix, aeadBackend,
+                    Objects.requireNonNull(destinationPolicy, "destinationPolicy"),
+                    rng != null ? rng : new SecureRandom(), maxVersionSize);
+        }
     }
 }

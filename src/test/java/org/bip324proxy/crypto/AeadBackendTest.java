@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Which AEAD backend runs: the JDK's by default on every JDK, Bouncy Castle when asked for. */
+/** Which AEAD backend runs: the JDK's by default on every JDK, Bouncy Castle when asked for (--aead). */
 @Tag("fast")
 class AeadBackendTest {
-
-    @AfterEach
-    void clearProperty() {
-        System.clearProperty(AeadBackend.PROPERTY);
-    }
 
     @Test
     void jdkBackendIsPreferredWhenThisJdkHasTheCipher() {
@@ -24,9 +18,9 @@ class AeadBackendTest {
     }
 
     @Test
-    void propertyForcesBouncyCastle() {
-        System.setProperty(AeadBackend.PROPERTY, "Bouncy-Castle");
-        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.preferred());
+    void namesParseWhateverTheirCase() {
+        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.parse("Bouncy-Castle"));
+        assertEquals(AeadBackend.JDK, AeadBackend.parse(" jdk "));
     }
 
     @Test

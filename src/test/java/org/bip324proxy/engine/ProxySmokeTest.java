@@ -8,14 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
-import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.testsupport.Policies;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -30,10 +26,21 @@ class ProxySmokeTest {
     void versionAndPingTravelThroughAV2Session() throws Exception {
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
         EventLog log = new EventLog(new PrintStream(logBytes, true), EventLog.Format.TEXT, EventLog.Level.DEBUG);
-        SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, Policies.loopbackPeers(), new SecureRandom());
-        EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false, 2, 100,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(2), 1 << 20);
+        SessionSettings settings = SessionSettings.builder()
+                .aeadBackend(AeadBackend.JDK)
+                .destinationPolicy(Policies.loopbackPeers())
+                .build();
+        EngineConfig config = EngineConfig.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .threads(2)
+                .maxConnections(100)
+                .firstMessageTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(5))
+                .handshakeTimeout(Duration.ofSeconds(5))
+                .idleTimeout(Duration.ofMinutes(1))
+                .closeFlushTimeout(Duration.ofSeconds(2))
+                .queueHighWatermark(1 << 20)
+                .build();
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
                 ProxyServer proxy = new ProxyServer(config, settings, log)) {
             proxy.start();

@@ -16,13 +16,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,10 +30,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
-import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.testsupport.Policies;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -113,11 +109,20 @@ class SoakIT {
     }
 
     private ProxyServer startProxy(ErrorLines errors) throws IOException {
-        SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.preferred(), Policies.loopbackPeers(), new SecureRandom());
-        EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false,
-                2, 200, FIRST_MESSAGE_TIMEOUT, Duration.ofSeconds(10), Duration.ofSeconds(10), IDLE_TIMEOUT,
-                Duration.ofSeconds(2), 256 << 10);
+        SessionSettings settings = SessionSettings.builder()
+                .destinationPolicy(Policies.loopbackPeers())
+                .build();
+        EngineConfig config = EngineConfig.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .threads(2)
+                .maxConnections(200)
+                .firstMessageTimeout(FIRST_MESSAGE_TIMEOUT)
+                .connectTimeout(Duration.ofSeconds(10))
+                .handshakeTimeout(Duration.ofSeconds(10))
+                .idleTimeout(IDLE_TIMEOUT)
+                .closeFlushTimeout(Duration.ofSeconds(2))
+                .queueHighWatermark(256 << 10)
+                .build();
         ProxyServer server = new ProxyServer(config, settings,
                 new EventLog(new PrintStream(errors, true, StandardCharsets.UTF_8), EventLog.Format.TEXT, EventLog.Level.ERROR));
         server.start();

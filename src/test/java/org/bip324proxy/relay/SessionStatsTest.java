@@ -100,8 +100,11 @@ class SessionStatsTest {
 
     @Test
     void countsBytesMessagesDecoysUnknownIdsAndFraming() throws Exception {
-        SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, Policies.loopbackPeers(), RNG);
+        SessionSettings settings = SessionSettings.builder()
+                .aeadBackend(AeadBackend.JDK)
+                .destinationPolicy(Policies.loopbackPeers())
+                .rng(RNG)
+                .build();
         Recorder engine = new Recorder();
         ProxySession session = new ProxySession(settings, engine,
                 Optional.of(new Destination(PEER, Destination.Source.SO_ORIGINAL_DST)), DestinationPolicy.Listener.LOOPBACK);

@@ -5,17 +5,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.engine.EngineConfig;
 import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.SessionSettings;
-import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1Message;
 
@@ -26,11 +22,21 @@ public final class InProcessProxy implements AutoCloseable {
     private final ProxyServer server;
 
     public InProcessProxy() throws IOException {
-        SessionSettings settings = new SessionSettings(Network.knownNetworks(), SessionSettings.DestinationMode.AUTO,
-                V1FallbackPolicy.requireV2(), Optional.empty(), AeadBackend.JDK, Policies.loopbackPeers(), new SecureRandom());
-        EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), false,
-                2, 100, Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(5),
-                Duration.ofSeconds(2), 1 << 20);
+        SessionSettings settings = SessionSettings.builder()
+                .aeadBackend(AeadBackend.JDK)
+                .destinationPolicy(Policies.loopbackPeers())
+                .build();
+        EngineConfig config = EngineConfig.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .threads(2)
+                .maxConnections(100)
+                .firstMessageTimeout(Duration.ofSeconds(20))
+                .connectTimeout(Duration.ofSeconds(20))
+                .handshakeTimeout(Duration.ofSeconds(20))
+                .idleTimeout(Duration.ofMinutes(5))
+                .closeFlushTimeout(Duration.ofSeconds(2))
+                .queueHighWatermark(1 << 20)
+                .build();
         server = new ProxyServer(config, settings, log);
         server.start();
     }

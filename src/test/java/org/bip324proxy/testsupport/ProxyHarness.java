@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.engine.EngineConfig;
 import org.bip324proxy.engine.ProxyServer;
 import org.bip324proxy.engine.Socks5Config;
@@ -228,12 +227,30 @@ public final class ProxyHarness implements AutoCloseable {
         }
 
         public ProxyHarness start() throws java.io.IOException {
-            SessionSettings settings = new SessionSettings(networks, destinationMode, v1Fallback, userAgentSuffix,
-                    AeadBackend.preferred(), Policies.allowing(networks, allowDestinations), rng, maxVersionSize);
-            EngineConfig config = new EngineConfig(List.of(new InetSocketAddress(listenAddress, 0)),
-                    false, threads, maxConnections, firstMessageTimeout, connectTimeout, handshakeTimeout, idleTimeout,
-                    closeFlushTimeout, bufferLimit, EngineConfig.defaultMemoryBudget(),
-                    maxConnectionsPerSource > 0 ? maxConnectionsPerSource : maxConnections, refusalLogInterval);
+            SessionSettings settings = SessionSettings.builder()
+                    .networks(networks)
+                    .destinationMode(destinationMode)
+                    .v1Fallback(v1Fallback)
+                    .userAgentSuffix(userAgentSuffix)
+                    .destinationPolicy(Policies.allowing(networks, allowDestinations))
+                    .rng(rng)
+                    .maxVersionSize(maxVersionSize)
+                    .build();
+            EngineConfig.Builder engine = EngineConfig.builder()
+                    .listen(new InetSocketAddress(listenAddress, 0))
+                    .threads(threads)
+                    .maxConnections(maxConnections)
+                    .firstMessageTimeout(firstMessageTimeout)
+                    .connectTimeout(connectTimeout)
+                    .handshakeTimeout(handshakeTimeout)
+                    .idleTimeout(idleTimeout)
+                    .closeFlushTimeout(closeFlushTimeout)
+                    .queueHighWatermark(bufferLimit)
+                    .refusalLogInterval(refusalLogInterval);
+            if (maxConnectionsPerSource > 0) {
+                engine.maxConnectionsPerSource(maxConnectionsPerSource);
+            }
+            EngineConfig config = engine.build();
             return new ProxyHarness(config, socks5, settings, inbound);
         }
     }
