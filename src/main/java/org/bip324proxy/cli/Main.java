@@ -78,7 +78,6 @@ public final class Main implements Callable<Integer> {
     static final String DEFAULT_REDIRECT_GROUP = ProcessIdentity.REDIRECT_GROUP;
     /** {@link EngineConfig#DEFAULT_QUEUE_HIGH_WATERMARK} as the user writes it. */
     static final String DEFAULT_BUFFER_LIMIT = "4M";
-    static final int MAX_THREADS = 256;
     static final Duration STATE_SAVE_INTERVAL = Duration.ofSeconds(30);
 
     /** The command line running this command: its error stream is where messages go. */
@@ -264,7 +263,6 @@ public final class Main implements Callable<Integer> {
         Socks5Config socks5Config;
         KnownV2Peers knownV2;
         try {
-            checkCounts();
             log = new EventLog(System.err, EventLog.Format.parse(logFormat), parseLevel(logLevel));
             if (knownV2Max < 1 || knownV2Max > 1_000_000) {
                 throw new IllegalArgumentException("--known-v2-max must be 1..1000000, got " + knownV2Max);
@@ -362,15 +360,6 @@ public final class Main implements Callable<Integer> {
         }, "bip324-shutdown"));
         stopped.await();
         return 0;
-    }
-
-    private void checkCounts() {
-        if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
-            throw new IllegalArgumentException("--threads must be 1.." + MAX_THREADS + ", got " + threads);
-        }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("--max-connections must be at least 1, got " + maxConnections);
-        }
     }
 
     V1FallbackPolicy.Mode fallbackMode() {

@@ -73,8 +73,14 @@ public record EngineConfig(
         if (listen.isEmpty()) {
             throw new IllegalArgumentException("nothing to listen on");
         }
-        if (threads < 1 || maxConnections < 1 || queueHighWatermark < 1) {
-            throw new IllegalArgumentException("threads, max connections and queue size must be positive");
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("--threads must be 1.." + MAX_THREADS + ", got " + threads);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("--max-connections must be at least 1, got " + maxConnections);
+        }
+        if (queueHighWatermark < 1) {
+            throw new IllegalArgumentException("--buffer-limit must be positive, got " + queueHighWatermark);
         }
         if (maxConnectionsPerSource < 1) {
             throw new IllegalArgumentException("--max-connections-per-source must be at least 1, got " + maxConnectionsPerSource);
@@ -83,6 +89,9 @@ public record EngineConfig(
             throw new IllegalArgumentException("the refusal log interval must be positive");
         }
     }
+
+    /** Most {@link #threads}. */
+    public static final int MAX_THREADS = 256;
 
     /** Default {@link #maxConnections}. */
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
