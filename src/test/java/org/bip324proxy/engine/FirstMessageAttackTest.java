@@ -3,41 +3,26 @@ package org.bip324proxy.engine;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.bip324proxy.testsupport.JvmProbe;
 import org.bip324proxy.testsupport.ProxyHarness;
+import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.v1.Network;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attacks on the client's first message (issue 10, fault 1): a VERSION announcing megabytes, and
- * one dripped a byte at a time. Loopback only, a few connections, bounded in time.
+ * Attacks on the client's first message (issue 10, fault 1): a VERSION dripped a byte at a time
+ * costs the event loops bounded CPU. Loopback only, a few connections, bounded in time. The
+ * announced-length limit is tested without sockets in {@code relay.SessionFirstMessageLimitsTest}.
  */
 @Tag("system")
 class FirstMessageAttackTest {
-    /** A header announcing {@code length} payload bytes of "version" (the checksum is never reached). */
-    static byte[] versionHeader(int length) {
-        ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(Network.MAINNET.magic()).put("version\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII));
-        b.putInt(length).putInt(0);
-        return b.array();
-    }
-
-    @Test
-    void aVersionAnnouncingMoreThanTheLimitIsRefusedBeforeItsPayloadArrives() throws Exception {
-        try (ProxyHarness proxy = ProxyHarness.builder().start();
-                Socket client = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
-            client.getOutputStream().write(versionHeader(4_000_000));
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains("announces 4000000 payload bytes") && close.contains("--max-version-size"), close);
-        }
+    private static byte[] versionHeader(int length) {
+        return V1TestClient.versionHeader(Network.MAINNET, length);
     }
 
     /**

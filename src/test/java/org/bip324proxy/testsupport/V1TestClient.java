@@ -14,6 +14,7 @@ import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameDecoder;
 import org.bip324proxy.v1.V1FrameEncoder;
 import org.bip324proxy.v1.V1Message;
+import org.bip324proxy.v1.V1Protocol;
 import org.bip324proxy.v1.V1ProtocolException;
 
 /**
@@ -126,6 +127,14 @@ public final class V1TestClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    /** A VERSION header announcing {@code length} payload bytes (checksum zero: it is never reached). */
+    public static byte[] versionHeader(Network network, int length) {
+        ByteBuffer b = ByteBuffer.allocate(V1Protocol.HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(network.magic()).put("version\0\0\0\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.putInt(length).putInt(0);
+        return b.array();
     }
 
     /** A VERSION payload (protocol 70016) with the given addr_recv and user agent. */
