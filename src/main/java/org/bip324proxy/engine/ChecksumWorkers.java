@@ -1,5 +1,6 @@
 package org.bip324proxy.engine;
 
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,10 +29,10 @@ final class ChecksumWorkers implements AutoCloseable {
     }
 
     /**
-     * Runs {@code job} on a worker, then calls {@code done} there with null, or with why the
+     * Runs {@code job} on a worker, then calls {@code done} there with nothing, or with why the
      * client's message failed its checksum. After {@link #close()}, runs it on the calling thread.
      */
-    void submit(DeferredChecksum job, Consumer<String> done) {
+    void submit(DeferredChecksum job, Consumer<Optional<V1ProtocolException>> done) {
         try {
             pool.execute(() -> done.accept(run(job)));
         } catch (RejectedExecutionException e) {
@@ -39,12 +40,12 @@ final class ChecksumWorkers implements AutoCloseable {
         }
     }
 
-    private static String run(DeferredChecksum job) {
+    private static Optional<V1ProtocolException> run(DeferredChecksum job) {
         try {
             job.run();
-            return null;
+            return Optional.empty();
         } catch (V1ProtocolException e) {
-            return e.getMessage();
+            return Optional.of(e);
         }
     }
 

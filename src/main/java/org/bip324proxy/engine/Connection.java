@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.log.StackTop;
 import org.bip324proxy.os.ListenerOptions;
+import org.bip324proxy.relay.CloseCause;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
@@ -82,6 +83,8 @@ final class Connection implements SessionActions {
     private boolean inEvent;
     /** A bug that ended this connection (see {@link #contain}), or null. */
     private Throwable internalError;
+    /** Set once finished: why, or empty for a clean close. */
+    private Optional<CloseCause> closedWith = Optional.empty();
     /** This connection's share of {@link ProxyServer#heldBytes()}. */
     private long reportedHeld;
     /** Reading was stopped only because all connections together are over the memory budget. */
@@ -151,11 +154,11 @@ final class Connection implements SessionActions {
     public void sendToPeerAfter(ByteBuffer bytes, DeferredChecksum check) {
         toPeer.addHeld(bytes);
         server.checksumWorkers().submit(check, failure -> loop.execute(() -> event(() -> {
-            if (failure == null) {
+            if (failure.isEmpty()) {
                 toPeer.release(bytes);
             } else {
                 toPeer.dropFrom(bytes);
-                session.onClientChecksumFailed(failure);
+                session.onClientChecksumFailed(failure.get());
             }
         })));
     }
@@ -652,6 +655,8 @@ final class Connection implements SessionActions {
         if (peer != null) {
             closeQuietly(peer);
         }
+        closedWith = internalError != null ? Optional.of(new CloseCause.InternalError(internalError.toString()))
+                : session.closeCause();
         server.connectionClosed(this);
         var s = session.stats();
         if (s.downgradeRefused() != null) {
@@ -660,9 +665,7 @@ final class Connection implements SessionActions {
                     .with("reason", s.downgradeRefused())
                     .with("note", "the peer did not answer BIP324; no plaintext fallback (possible downgrade attack)").log();
         }
-        Optional<String> reason = internalError != null
-                ? Optional.of("internal error: " + internalError) : session.closeReason();
-        log.event(reason.isPresent() ? EventLog.Level.WARN : EventLog.Level.INFO, "close")
+        log.event(closedWith.isPresent() ? EventLog.Level.WARN : EventLog.Level.INFO, "close")
                 .with("conn", id)
                 .with("direction", session.direction().logName())
                 .with("client", Endpoints.format(clientAddress))
@@ -672,8 +675,9 @@ final class Connection implements SessionActions {
                 .with("network", session.network().map(n -> n.name()).orElse(null))
                 .with("transport", session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null))
                 .with("session_id", s.sessionId())
-                .with("outcome", reason.isPresent() ? "error" : "ok")
-                .with("reason", reason.orElse(null))
+                .with("outcome", closedWith.isPresent() ? "error" : "ok")
+                .with("cause", closeLabel())
+                .with("reason", closedWith.map(CloseCause::describe).orElse(null))
                 .with("rule", session.refusal().map(v -> v.rule().logName()).orElse(null))
                 .with("client_in", s.clientBytesIn()).with("client_out", s.clientBytesOut())
                 .with("peer_in", s.peerBytesIn()).with("peer_out", s.peerBytesOut())
@@ -686,6 +690,11 @@ final class Connection implements SessionActions {
 
     RelaySession session() {
         return session;
+    }
+
+    /** Why the connection ended, as its close line and connections_closed_total{cause} name it ("ok": cleanly). */
+    String closeLabel() {
+        return closedWith.map(CloseCause::label).orElse(CloseCause.CLEAN);
     }
 
     EventLoop loop() {

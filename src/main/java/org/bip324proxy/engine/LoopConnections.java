@@ -3,7 +3,9 @@ package org.bip324proxy.engine;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.bip324proxy.relay.TrafficStats;
 import org.bip324proxy.relay.V1FallbackPolicy;
 
@@ -17,7 +19,7 @@ final class LoopConnections {
     private final Set<Socks5Front> fronts = new HashSet<>();
     private TrafficStats closedTraffic = TrafficStats.ZERO;
     private long opened;
-    private long closed;
+    private final Map<String, Long> closedByCause = new TreeMap<>();
     private long closedHandshakes;
     private long closedHandshakeNanos;
 
@@ -28,7 +30,7 @@ final class LoopConnections {
 
     void remove(Connection c) {
         if (live.remove(c)) {
-            closed++;
+            closedByCause.merge(c.closeLabel(), 1L, Long::sum);
             closedTraffic = closedTraffic.plus(c.session().stats().snapshot());
             if (c.handshakeNanos() >= 0) {
                 closedHandshakes++;
@@ -68,7 +70,7 @@ final class LoopConnections {
                 handshakeNanos += c.handshakeNanos();
             }
         }
-        return new ProxySnapshot(0, List.of(), connections, total, opened, closed, handshakes, handshakeNanos,
+        return new ProxySnapshot(0, List.of(), connections, total, opened, closedByCause, handshakes, handshakeNanos,
                 V1FallbackPolicy.Counts.NONE);
     }
 }

@@ -1,8 +1,11 @@
 package org.bip324proxy.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.bip324proxy.relay.TrafficStats;
 import org.bip324proxy.relay.V1FallbackPolicy;
 
@@ -16,7 +19,8 @@ import org.bip324proxy.relay.V1FallbackPolicy;
  * @param connections the live connections, by id
  * @param total traffic of all connections since start, closed and live
  * @param opened connections accepted since start
- * @param closed connections finished since start
+ * @param closedByCause connections finished since start, by {@link org.bip324proxy.relay.CloseCause#label()}
+ *     ({@value org.bip324proxy.relay.CloseCause#CLEAN} for clean closes)
  * @param handshakes completed BIP324 handshakes since start
  * @param handshakeNanos total time of those handshakes
  * @param fallback v1 fallbacks and refused fallbacks (possible downgrades) since start
@@ -27,14 +31,20 @@ public record ProxySnapshot(
         List<ConnectionSnapshot> connections,
         TrafficStats total,
         long opened,
-        long closed,
+        Map<String, Long> closedByCause,
         long handshakes,
         long handshakeNanos,
         V1FallbackPolicy.Counts fallback) {
 
     public ProxySnapshot {
         listen = List.copyOf(listen);
+        closedByCause = Collections.unmodifiableMap(new TreeMap<>(closedByCause));
         connections = connections.stream().sorted(Comparator.comparingLong(ConnectionSnapshot::id)).toList();
+    }
+
+    /** Connections finished since start, whatever the cause. */
+    public long closed() {
+        return closedByCause.values().stream().mapToLong(Long::longValue).sum();
     }
 
     static ProxySnapshot combine(long uptimeMillis, List<String> listen, List<ProxySnapshot> parts,
@@ -42,14 +52,14 @@ public record ProxySnapshot(
         List<ConnectionSnapshot> connections = new ArrayList<>();
         TrafficStats total = TrafficStats.ZERO;
         long opened = 0;
-        long closed = 0;
+        Map<String, Long> closed = new TreeMap<>();
         long handshakes = 0;
         long handshakeNanos = 0;
         for (ProxySnapshot p : parts) {
             connections.addAll(p.connections);
             total = total.plus(p.total);
             opened += p.opened;
-            closed += p.closed;
+            p.closedByCause.forEach((cause, n) -> closed.merge(cause, n, Long::sum));
             handshakes += p.handshakes;
             handshakeNanos += p.handshakeNanos;
         }

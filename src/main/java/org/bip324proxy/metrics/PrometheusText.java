@@ -61,8 +61,8 @@ public final class PrometheusText {
         sample("connections_open_through_upstream", "", s.connections().stream().filter(c -> c.upstream() != null).count());
         family("connections_opened_total", "counter", "Client connections accepted since start.");
         sample("connections_opened_total", "", s.opened());
-        family("connections_closed_total", "counter", "Client connections finished since start.");
-        sample("connections_closed_total", "", s.closed());
+        family("connections_closed_total", "counter", "Client connections finished since start, by cause (ok: cleanly).");
+        s.closedByCause().forEach((cause, n) -> sample("connections_closed_total", label("cause", cause), n));
         family("handshakes_total", "counter", "Completed BIP324 handshakes.");
         sample("handshakes_total", "", s.handshakes());
         family("handshake_seconds_total", "counter", "Total time of the completed BIP324 handshakes.");

@@ -3,7 +3,6 @@ package org.bip324proxy.relay;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
 import org.bip324proxy.v1.DeferredChecksum;
 import org.bip324proxy.v1.Network;
@@ -51,7 +50,7 @@ public final class InboundSession implements RelaySession {
 
     private ProxySession.Phase phase = ProxySession.Phase.FIRST_MESSAGE;
     private ProxySession.Transport transport;
-    private String closeReason;
+    private CloseCause closeCause;
     /** Bytes of the stranger that matched the v1 prefix so far (at most 16). */
     private int prefixSeen;
     /** v1 stranger: its bytes held until the node is connected. */
@@ -127,10 +126,10 @@ public final class InboundSession implements RelaySession {
             }
         } catch (V2ProtocolException e) {
             in.position(in.limit());
-            close("BIP324 error from peer (" + e.reason().name().toLowerCase(Locale.ROOT) + "): " + e.getMessage());
+            close(CloseCause.V2ProtocolError.of(e));
         } catch (V2ToV1.OversizedPayloadException e) {
             in.position(in.limit());
-            close(e.getMessage());
+            close(e.cause());
         }
     }
 
@@ -216,7 +215,7 @@ public final class InboundSession implements RelaySession {
 
     @Override
     public void onPeerConnectFailed(String why) {
-        close("cannot connect to the node " + node + ": " + why);
+        close(new CloseCause.ConnectFailed("the node " + node, why));
     }
 
     @Override
@@ -252,13 +251,14 @@ public final class InboundSession implements RelaySession {
                 sendToStranger(packet);
             }
         } catch (V1ProtocolException e) {
-            close("bad v1 data from the node: " + e.getMessage());
+            close(CloseCause.V1ProtocolError.of(CloseCause.Party.NODE, e, false));
         }
     }
 
     @Override
-    public void onClientChecksumFailed(String why) {
-        close("checksum job failed: " + why); // only checksum writes are deferred here
+    public void onClientChecksumFailed(V1ProtocolException failure) {
+        // Only checksum writes are deferred here, and they cannot fail.
+        close(new CloseCause.InternalError("a checksum job failed: " + failure.getMessage()));
     }
 
     // ---- ends ------------------------------------------------------------------------------
@@ -267,12 +267,12 @@ public final class InboundSession implements RelaySession {
     public void onClientEof() {
         strangerEof = true;
         switch (phase) {
-            case FIRST_MESSAGE -> close("peer closed before sending a v1 VERSION or a BIP324 key");
+            case FIRST_MESSAGE -> close(new CloseCause.ClosedEarly(CloseCause.Party.PEER));
             case CONNECTING -> { } // acted on once the node is connected
-            case HANDSHAKE -> close("peer closed the connection during the BIP324 handshake");
+            case HANDSHAKE -> close(new CloseCause.ClosedInHandshake(new FallbackNote.None()));
             case RELAY -> {
                 if (transport == ProxySession.Transport.V2 && !v2.atPacketBoundary()) {
-                    close("peer closed in the middle of a packet");
+                    close(new CloseCause.Truncated(CloseCause.Party.PEER));
                 } else {
                     finishOrHalfClose(true);
                 }
@@ -286,7 +286,7 @@ public final class InboundSession implements RelaySession {
     public void onPeerEof() {
         nodeEof = true;
         if (nodeDecoder != null && !nodeDecoder.atMessageBoundary()) {
-            close("the node closed in the middle of a message");
+            close(new CloseCause.Truncated(CloseCause.Party.NODE));
         } else {
             finishOrHalfClose(false);
         }
@@ -304,16 +304,14 @@ public final class InboundSession implements RelaySession {
 
     @Override
     public void onError(boolean peerSide, String why) {
-        close((peerSide ? "node" : "peer") + " connection error: " + why);
+        close(new CloseCause.IoError(peerSide ? CloseCause.Party.NODE : CloseCause.Party.PEER, why, new FallbackNote.None()));
     }
 
     @Override
     public void onTimeout() {
         switch (phase) {
-            case FIRST_MESSAGE -> close("no v1 VERSION prefix or BIP324 key from the peer in time");
-            case CONNECTING -> close("timed out connecting to the node " + node);
-            case HANDSHAKE -> close("peer did not complete the BIP324 handshake in time");
-            case RELAY -> close("idle timeout");
+            case FIRST_MESSAGE, CONNECTING, HANDSHAKE, RELAY ->
+                    close(new CloseCause.Timeout(Direction.INBOUND, phase, "the node " + node, new FallbackNote.None()));
             case CLOSED -> { }
             default -> throw new AssertionError(phase);
         }
@@ -321,15 +319,16 @@ public final class InboundSession implements RelaySession {
 
     @Override
     public void onShutdown() {
-        close("proxy is shutting down");
+        close(new CloseCause.Shutdown());
     }
 
-    private void close(String reason) {
+    /** Closes with {@code cause}; null for a clean close (both sides finished). */
+    private void close(CloseCause cause) {
         if (phase == ProxySession.Phase.CLOSED) {
             return;
         }
         phase = ProxySession.Phase.CLOSED;
-        closeReason = reason;
+        closeCause = cause;
         v2.destroy();
         actions.close();
     }
@@ -386,8 +385,8 @@ public final class InboundSession implements RelaySession {
     }
 
     @Override
-    public Optional<String> closeReason() {
-        return Optional.ofNullable(closeReason);
+    public Optional<CloseCause> closeCause() {
+        return Optional.ofNullable(closeCause);
     }
 
     @Override

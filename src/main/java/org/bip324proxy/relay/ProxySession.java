@@ -73,7 +73,7 @@ public final class ProxySession implements RelaySession {
     private Transport transport;
     private Destination destination;
     private Network network;
-    private String closeReason;
+    private CloseCause closeCause;
     private DestinationPolicy.Verdict refusal;
 
     /**
@@ -182,7 +182,7 @@ public final class ProxySession implements RelaySession {
 
     /** Connecting to the destination failed. */
     public void onPeerConnectFailed(String why) {
-        close("cannot connect to " + destination + ": " + why);
+        close(new CloseCause.ConnectFailed(destination.toString(), why));
     }
 
     /** Bytes read from the peer; {@code in} is fully consumed. */
@@ -225,9 +225,9 @@ public final class ProxySession implements RelaySession {
                 settings.v1Fallback().known().learn(destination.address(), KnownV2Peers.Evidence.HANDSHAKE);
             }
         } catch (V2ProtocolException e) {
-            close("BIP324 error from peer (" + e.reason().name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage());
+            close(CloseCause.V2ProtocolError.of(e));
         } catch (V2ToV1.OversizedPayloadException e) {
-            close(e.getMessage());
+            close(e.cause());
         }
     }
 
@@ -235,19 +235,19 @@ public final class ProxySession implements RelaySession {
      * A client message whose checksum was left to the engine ({@link SessionActions#sendToPeerAfter})
      * failed it; the engine has already dropped it and everything after it.
      */
-    public void onClientChecksumFailed(String why) {
-        close("bad v1 data from client: " + why);
+    public void onClientChecksumFailed(V1ProtocolException failure) {
+        close(CloseCause.V1ProtocolError.of(CloseCause.Party.CLIENT, failure, false));
     }
 
     /** The client closed its sending side (EOF). */
     public void onClientEof() {
         clientEof = true;
         if (phase == Phase.FIRST_MESSAGE || phase == Phase.CONNECTING || (phase == Phase.HANDSHAKE && !versionSent)) {
-            close("client closed before its VERSION could be delivered");
+            close(new CloseCause.ClosedEarly(CloseCause.Party.CLIENT));
             return;
         }
         if (clientDecoder != null && !clientDecoder.atMessageBoundary()) {
-            close("client closed in the middle of a message");
+            close(new CloseCause.Truncated(CloseCause.Party.CLIENT));
             return;
         }
         finishOrHalfClose(true);
@@ -260,11 +260,11 @@ public final class ProxySession implements RelaySession {
             return;
         }
         if (phase == Phase.HANDSHAKE) {
-            close("peer closed the connection during the BIP324 handshake" + v1OnlyHint());
+            close(new CloseCause.ClosedInHandshake(fallbackNote()));
             return;
         }
         if (transport == Transport.V2 && !v2.atPacketBoundary()) {
-            close("peer closed in the middle of a packet");
+            close(new CloseCause.Truncated(CloseCause.Party.PEER));
             return;
         }
         finishOrHalfClose(false);
@@ -275,42 +275,43 @@ public final class ProxySession implements RelaySession {
         if (peerSide && tryV1Fallback("peer failed during the BIP324 handshake: " + why)) {
             return;
         }
-        close((peerSide ? "peer" : "client") + " connection error: " + why + (peerSide ? v1OnlyHint() : ""));
+        close(new CloseCause.IoError(peerSide ? CloseCause.Party.PEER : CloseCause.Party.CLIENT, why,
+                peerSide ? fallbackNote() : new FallbackNote.None()));
     }
 
     /** The engine's timer for the current phase expired. */
     public void onTimeout() {
         switch (phase) {
-            case FIRST_MESSAGE -> close("no complete first message from the client in time");
-            case CONNECTING -> close("timed out connecting to " + destination);
+            case FIRST_MESSAGE, CONNECTING, RELAY -> close(timeout(new FallbackNote.None()));
             case HANDSHAKE -> {
                 if (!tryV1Fallback("peer did not answer the BIP324 handshake in time")) {
-                    close("BIP324 handshake with " + destination + " timed out" + v1OnlyHint());
+                    close(timeout(fallbackNote()));
                 }
             }
-            case RELAY -> close("idle timeout");
             case CLOSED -> { }
             default -> throw new AssertionError(phase);
         }
     }
 
+    private CloseCause timeout(FallbackNote note) {
+        return new CloseCause.Timeout(Direction.OUTBOUND, phase, destination == null ? "" : destination.toString(), note);
+    }
+
     /** A peer that closes, resets or stays silent before its key may be a v1-only node, or an attacker. */
-    private String v1OnlyHint() {
+    private FallbackNote fallbackNote() {
         if (refusal != null && phase == Phase.HANDSHAKE) {
-            return " (no v1 fallback, rule " + refusal.rule().logName() + ": " + refusal.reason() + ")";
+            return new FallbackNote.NotAllowed(refusal);
         }
         if (stats.downgradeRefused != null) {
-            return " (v1 fallback refused: " + stats.downgradeRefused
-                    + (stats.downgradeRefused.equals(V1FallbackPolicy.REQUIRE_V2) ? ")"
-                            : ": this destination is known to speak BIP324, possible downgrade attack)");
+            return new FallbackNote.Refused(stats.downgradeRefused);
         }
         return phase == Phase.HANDSHAKE && peerBytesBeforeKey < V2Transport.KEY_LEN
-                ? " (the peer may only speak v1: see --v1-fallback)" : "";
+                ? new FallbackNote.MaybeV1Only() : new FallbackNote.None();
     }
 
     /** The proxy is shutting down and the grace period for draining has passed. */
     public void onShutdown() {
-        close("proxy is shutting down");
+        close(new CloseCause.Shutdown());
     }
 
     // ---- first message ---------------------------------------------------------------------
@@ -338,8 +339,7 @@ public final class ProxySession implements RelaySession {
 
     private void startPassthrough(String why) {
         if (redirectDestination.isEmpty()) {
-            close("client does not speak v1 (" + why + ") and its original destination is unknown,"
-                    + " so it cannot be passed through");
+            close(new CloseCause.NoDestination(CloseCause.NoDestination.Why.NOT_V1_AND_NOT_REDIRECTED, why));
             return;
         }
         destination = redirectDestination.get();
@@ -351,21 +351,18 @@ public final class ProxySession implements RelaySession {
     private void startVersion(Network detected) {
         Optional<Network> accepted = settings.networks().stream().filter(n -> Arrays.equals(n.magic(), detected.magic())).findFirst();
         if (accepted.isEmpty()) {
-            close("client speaks v1 with magic " + detected.magicHex() + " (" + detected.name()
-                    + "), which is not an accepted network (" + acceptedNames() + "); add it with --network");
+            close(new CloseCause.NetworkNotAccepted(detected.magicHex(), detected.name(), acceptedNames()));
             return;
         }
         network = accepted.get();
         if (!Arrays.equals(backlog, V1Protocol.COMMAND_OFFSET, V1Protocol.COMMAND_OFFSET + V1Protocol.COMMAND_SIZE,
                 VERSION_COMMAND, 0, VERSION_COMMAND.length)) {
-            close("client's first message is '" + V1Protocol.parseCommand(backlog, V1Protocol.COMMAND_OFFSET)
-                    + "', but a v1 connection must start with 'version'");
+            close(new CloseCause.NotVersion(V1Protocol.parseCommand(backlog, V1Protocol.COMMAND_OFFSET)));
             return;
         }
         long announced = Integer.toUnsignedLong(Endian.le32(backlog, V1Protocol.LENGTH_OFFSET));
         if (announced > settings.maxVersionSize()) {
-            close("client's VERSION announces " + announced + " payload bytes; the limit is "
-                    + settings.maxVersionSize() + " (--max-version-size)");
+            close(new CloseCause.VersionTooLarge(announced, settings.maxVersionSize()));
             return;
         }
         clientDecoder = new V1FrameDecoder(network, V1ToV2.HEADROOM, V1ToV2.TAILROOM);
@@ -385,7 +382,7 @@ public final class ProxySession implements RelaySession {
             }
             version = VersionMessage.parse(message);
         } catch (V1ProtocolException e) {
-            close("bad VERSION from client: " + e.getMessage());
+            close(CloseCause.V1ProtocolError.of(CloseCause.Party.CLIENT, e, true));
             return;
         }
         appendBacklog(in);
@@ -411,14 +408,12 @@ public final class ProxySession implements RelaySession {
             return redirectDestination;
         }
         if (mode == SessionSettings.DestinationMode.ORIGINAL_DST || mode == SessionSettings.DestinationMode.TPROXY) {
-            close("connection was not redirected to the proxy (no original destination), and --destination "
-                    + mode.cliName() + " does not allow addr_recv: check the redirect rules");
+            close(new CloseCause.NoDestination(CloseCause.NoDestination.Why.NOT_REDIRECTED, mode.cliName()));
             return Optional.empty();
         }
         Optional<InetSocketAddress> addrRecv = version.addrRecv();
         if (addrRecv.isEmpty()) {
-            close("no original destination and the client's VERSION addr_recv is empty (all zero):"
-                    + " redirect the client with the iptables/nftables rules instead of connecting directly");
+            close(new CloseCause.NoDestination(CloseCause.NoDestination.Why.EMPTY_ADDR_RECV, ""));
             return Optional.empty();
         }
         return Optional.of(new Destination(addrRecv.get(), Destination.Source.ADDR_RECV));
@@ -429,7 +424,7 @@ public final class ProxySession implements RelaySession {
         DestinationPolicy.Verdict verdict = settings.destinationPolicy().check(destination, Optional.ofNullable(network), listener);
         if (!verdict.allowed()) {
             refusal = verdict;
-            close("destination " + destination + " refused (rule " + verdict.rule().logName() + "): " + verdict.reason());
+            close(new CloseCause.DestinationRefused(destination, verdict));
             return;
         }
         phase = Phase.CONNECTING;
@@ -499,7 +494,7 @@ public final class ProxySession implements RelaySession {
                 sendV2ToPeer(m);
             }
         } catch (V1ProtocolException e) {
-            close("bad v1 data from client: " + e.getMessage());
+            close(CloseCause.V1ProtocolError.of(CloseCause.Party.CLIENT, e, false));
         }
     }
 
@@ -572,12 +567,13 @@ public final class ProxySession implements RelaySession {
         actions.sendToClientAfter(b, checksum);
     }
 
-    private void close(String reason) {
+    /** Closes with {@code cause}; null for a clean close (both sides finished). */
+    private void close(CloseCause cause) {
         if (phase == Phase.CLOSED) {
             return;
         }
         phase = Phase.CLOSED;
-        closeReason = reason;
+        closeCause = cause;
         if (v2 != null) {
             v2.destroy();
         }
@@ -621,8 +617,8 @@ public final class ProxySession implements RelaySession {
     }
 
     /** Why the session closed; empty while open or after a clean close by both sides. */
-    public Optional<String> closeReason() {
-        return Optional.ofNullable(closeReason);
+    public Optional<CloseCause> closeCause() {
+        return Optional.ofNullable(closeCause);
     }
 
     /** The destination-policy verdict that refused a connection or the v1 fallback, if one did. */

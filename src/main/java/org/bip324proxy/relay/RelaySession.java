@@ -3,6 +3,7 @@ package org.bip324proxy.relay;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.bip324proxy.v1.Network;
+import org.bip324proxy.v1.V1ProtocolException;
 
 /**
  * One relayed connection's logic as the engine drives it, sans I/O. The "client" is the socket the
@@ -43,7 +44,7 @@ public interface RelaySession {
     void onPeerBytes(ByteBuffer in);
 
     /** A message sent with {@link SessionActions#sendToPeerAfter} failed its checksum. */
-    void onClientChecksumFailed(String why);
+    void onClientChecksumFailed(V1ProtocolException failure);
 
     /** The accepted socket closed its sending side (EOF). */
     void onClientEof();
@@ -75,7 +76,7 @@ public interface RelaySession {
     Optional<Network> network();
 
     /** Why the session closed; empty while open or after a clean close by both sides. */
-    Optional<String> closeReason();
+    Optional<CloseCause> closeCause();
 
     /** The destination-policy verdict that refused a connection or the v1 fallback, if one did. */
     default Optional<DestinationPolicy.Verdict> refusal() {

@@ -109,10 +109,20 @@ public final class V2ToV1 {
     /** A v2 peer sent a payload larger than the v1 protocol allows (4,000,000 bytes). */
     public static final class OversizedPayloadException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final transient CloseCause.OversizedV2Message cause;
 
         OversizedPayloadException(String command, int length) {
-            super("peer sent a '" + command + "' payload of " + length + " bytes; v1 allows at most "
-                    + V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH);
+            this(new CloseCause.OversizedV2Message(command, length, V1Protocol.MAX_PROTOCOL_MESSAGE_LENGTH));
+        }
+
+        private OversizedPayloadException(CloseCause.OversizedV2Message cause) {
+            super(cause.describe());
+            this.cause = cause;
+        }
+
+        /** The close cause this failure is. */
+        public CloseCause.OversizedV2Message cause() {
+            return cause;
         }
     }
 }

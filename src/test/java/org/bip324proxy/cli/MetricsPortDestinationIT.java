@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.bip324proxy.testsupport.CloseLine;
 import org.bip324proxy.testsupport.ProxyProcess;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.v1.Network;
@@ -33,7 +34,8 @@ class MetricsPortDestinationIT {
             }
             String close = proxy.awaitLog(" close conn=1 .*", WAIT);
             assertTrue(close.contains(" rule=own-endpoint "), close);
-            assertTrue(close.contains("127.0.0.1:" + metricsPort + " via addr_recv refused"), close);
+            CloseLine.assertCause("destination_refused", close);
+            assertTrue(close.contains(" dest=127.0.0.1:" + metricsPort + " "), close);
             assertTrue(!proxy.logText().contains(" connect conn=1 "), proxy.logText());
         }
     }

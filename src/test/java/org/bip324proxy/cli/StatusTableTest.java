@@ -41,7 +41,7 @@ class StatusTableTest {
                         "v2", "relay", null, 1000, 5, TrafficStats.ZERO),
                 new ConnectionSnapshot(2, "inbound", "198.51.100.7:51000", "127.0.0.1:8334", "configured", null, "mainnet",
                         "v2", "relay", null, 1000, 5, TrafficStats.ZERO));
-        ProxySnapshot s = new ProxySnapshot(1000, List.of("127.0.0.1:1324"), connections, TrafficStats.ZERO, 2, 0, 2, 0,
+        ProxySnapshot s = new ProxySnapshot(1000, List.of("127.0.0.1:1324"), connections, TrafficStats.ZERO, 2, java.util.Map.of(), 2, 0,
                 V1FallbackPolicy.Counts.NONE);
         @SuppressWarnings("unchecked")
         Map<String, Object> status = (Map<String, Object>) JsonCodec.parse(JsonCodec.write(SnapshotJson.of(s)));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bip324proxy.testsupport.CloseLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -58,7 +59,8 @@ class ContainedFailureIntegrationTest {
             assertTrue(logged.contains("java.lang.AssertionError: injected failure"), logged);
             assertTrue(logged.contains(" at=\"") && logged.contains("FailingOnceRandom.nextBytes"), logged);
             String close = proxy.awaitClose(2);
-            assertTrue(close.contains(" outcome=error ") && close.contains("internal error: java.lang.AssertionError"), close);
+            CloseLine.assertCause("internal_error", close);
+            assertTrue(close.contains("java.lang.AssertionError"), close);
 
             assertPingPong(first, proxy, 1);
             try (V1TestClient third = client(proxy)) {

@@ -14,6 +14,7 @@ import java.util.Random;
 import org.bip324proxy.control.SnapshotJson;
 import org.bip324proxy.metrics.PrometheusText;
 import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.testsupport.CloseLine;
 import org.bip324proxy.testsupport.HandRolledInitiator;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1EchoPeer;
@@ -134,7 +135,7 @@ class InboundIntegrationTest {
             peer.send("version", V1TestClient.versionPayload(nobody, "/v1/"));
             assertTrue(peer.closedByProxy());
             String close = proxy.awaitClose(1);
-            assertTrue(close.contains("cannot connect to the node"), close);
+            CloseLine.assertCause("connect_failed", close);
         }
     }
 
@@ -166,7 +167,7 @@ class InboundIntegrationTest {
                 V1TestClient silent = new V1TestClient(proxy.inboundAddress(0), Network.MAINNET, TIMEOUT)) {
             assertTrue(silent.closedByProxy(), proxy.log());
             String close = proxy.awaitClose(1);
-            assertTrue(close.contains("no v1 VERSION prefix or BIP324 key from the peer in time"), close);
+            CloseLine.assertCause("timeout_first_message", close);
             assertEquals(0, node.v1Connections() + node.foreignConnections());
         }
     }

@@ -19,6 +19,7 @@ import org.bip324proxy.socks5.Socks5Exception;
 import org.bip324proxy.socks5.Socks5Reply;
 import org.bip324proxy.socks5.Socks5Server;
 import org.bip324proxy.socks5.Socks5Users;
+import org.bip324proxy.testsupport.CloseLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.RecordingSocks5Proxy;
 import org.bip324proxy.testsupport.Socks5TestClient;
@@ -115,6 +116,7 @@ class UpstreamSocks5IntegrationTest {
                     InetSocketAddress.createUnresolved("unknown.onion", 8333), Optional.empty(), TIMEOUT));
             assertEquals(Optional.of(Socks5Reply.HOST_UNREACHABLE), e.reply());
             String close = proxy.awaitClose(1);
+            CloseLine.assertCause("connect_failed", close);
             assertTrue(close.contains("upstream SOCKS5 proxy") && close.contains("host unreachable"), close);
         }
     }

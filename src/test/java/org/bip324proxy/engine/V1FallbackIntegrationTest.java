@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.bip324proxy.relay.KnownV2Peers;
 import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.testsupport.Cleanup;
+import org.bip324proxy.testsupport.CloseLine;
 import org.bip324proxy.testsupport.EchoExchange;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.ProxyHarness;
@@ -67,7 +68,7 @@ class V1FallbackIntegrationTest {
             assertTrue(client.closedByProxy(), proxy.log());
             String close = proxy.awaitClose(1);
             assertTrue(close.contains(" rule=v1-fallback-redirected-only "), close);
-            assertTrue(close.contains("v1 fallback is only used for redirected destinations"), close);
+            CloseLine.assertCause("closed_in_handshake", close);
             assertEquals(1, peer.foreignConnections(), "the BIP324 attempt");
             assertEquals(0, peer.v1Connections(), "no plaintext reconnection");
         }
@@ -82,7 +83,7 @@ class V1FallbackIntegrationTest {
             client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
             assertTrue(client.closedByProxy(), proxy.log());
             String close = proxy.awaitClose(1);
-            assertTrue(close.contains("v1 fallback refused: require_v2"), close);
+            CloseLine.assertCause("closed_in_handshake", close);
             proxy.awaitLine(l -> l.contains(" WARN downgrade_refused conn=1 ") && l.contains(" reason=require_v2 "),
                     Duration.ofSeconds(30));
             assertEquals(0, peer.v1Connections());
@@ -109,7 +110,7 @@ class V1FallbackIntegrationTest {
                 assertTrue(client.closedByProxy(), proxy.log());
                 String refused = proxy.awaitLine(l -> l.contains(" WARN downgrade_refused conn=2 "), Duration.ofSeconds(30));
                 assertTrue(refused.contains(" reason=known_v2_handshake "), refused);
-                assertTrue(proxy.awaitClose(2).contains("possible downgrade attack"), proxy.log());
+                CloseLine.assertCause("closed_in_handshake", proxy.awaitClose(2));
             }
             assertEquals(2, path.connections.get(), "no plaintext reconnection");
             assertEquals(Map.of(V1FallbackPolicy.KNOWN_V2_HANDSHAKE, 1L),

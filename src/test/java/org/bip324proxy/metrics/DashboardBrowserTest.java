@@ -89,7 +89,7 @@ class DashboardBrowserTest {
         List<ConnectionSnapshot> connections = new ArrayList<>(s.connections());
         connections.add(new ConnectionSnapshot(999_999, "outbound", "127.0.0.1:1", MARKUP, "addr_recv", null, "<b>net</b>", "v2", "relay",
                 null, 1000, -1, TrafficStats.ZERO));
-        return new ProxySnapshot(s.uptimeMillis(), s.listen(), connections, s.total(), s.opened(), s.closed(),
+        return new ProxySnapshot(s.uptimeMillis(), s.listen(), connections, s.total(), s.opened(), s.closedByCause(),
                 s.handshakes(), s.handshakeNanos(), s.fallback());
     }
 }

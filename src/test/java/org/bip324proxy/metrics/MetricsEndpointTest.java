@@ -58,6 +58,35 @@ class MetricsEndpointTest {
         }
     }
 
+    /** connections_closed_total has one sample per cause, and they add up to the closed connections. */
+    @Test
+    void closedConnectionsAreCountedByCause() throws Exception {
+        try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));
+                InProcessProxy proxy = new InProcessProxy();
+                MetricsServer metrics = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        false, HttpListener.Limits.DEFAULT, proxy::snapshot, proxy.log())) {
+            try (V1TestClient clean = proxy.connectAndPing(peer,
+                    V1TestClient.versionPayload(peer.address(), "/metrics-test:1.0/"), NONCE)) {
+                clean.shutdownOutput();
+                assertTrue(clean.receive() == null, "the peer's EOF follows the client's");
+            }
+            try (V1TestClient refused = new V1TestClient(proxy.address(), Network.MAINNET, java.time.Duration.ofSeconds(60))) {
+                refused.send("ping", NONCE);
+                assertTrue(refused.closedByProxy(), proxy.logText());
+            }
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (proxy.snapshot().closed() < 2 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // polling a counter, not timing
+            }
+            Map<String, Double> samples = parse(get(metrics.port()).body());
+            assertEquals(Map.of("bip324_proxy_connections_closed_total{cause=\"ok\"}", 1.0,
+                    "bip324_proxy_connections_closed_total{cause=\"first_message_refused\"}", 1.0),
+                    samples.entrySet().stream().filter(e -> e.getKey().startsWith("bip324_proxy_connections_closed_total"))
+                            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+                    proxy.logText());
+        }
+    }
+
     @Test
     void perPeerSamplesCarryTheSessionId() throws Exception {
         try (V2EchoPeer peer = new V2EchoPeer(V2EchoPeer.Options.of(Network.MAINNET.magic()));

@@ -80,7 +80,7 @@ class MetricsStalledClientTest {
             many.add(new ConnectionSnapshot(i, "outbound", "127.0.0.1:1", "192.0.2.1:8333", "addr_recv", null, "mainnet", "v2", "relay",
                     "ab".repeat(32), 1, 1, TrafficStats.ZERO));
         }
-        ProxySnapshot big = new ProxySnapshot(1, List.of(), many, TrafficStats.ZERO, many.size(), 0, 0, 0,
+        ProxySnapshot big = new ProxySnapshot(1, List.of(), many, TrafficStats.ZERO, many.size(), java.util.Map.of(), 0, 0,
                 V1FallbackPolicy.Counts.NONE);
         try (InProcessProxy proxy = new InProcessProxy();
                 MetricsServer metrics = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false,

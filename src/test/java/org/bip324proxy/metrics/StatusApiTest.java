@@ -84,7 +84,7 @@ class StatusApiTest {
     @Test
     void topKeepsOnlyTheBusiestConnectionsButCountsThemAll() throws Exception {
         List<ConnectionSnapshot> three = List.of(connection(1, 10), connection(2, 5000), connection(3, 70));
-        ProxySnapshot s = new ProxySnapshot(1, List.of(), three, TrafficStats.ZERO, 3, 0, 0, 0, V1FallbackPolicy.Counts.NONE);
+        ProxySnapshot s = new ProxySnapshot(1, List.of(), three, TrafficStats.ZERO, 3, java.util.Map.of(), 0, 0, V1FallbackPolicy.Counts.NONE);
         try (InProcessProxy proxy = new InProcessProxy();
                 MetricsServer metrics = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false,
                         HttpListener.Limits.DEFAULT, () -> s, proxy.log())) {

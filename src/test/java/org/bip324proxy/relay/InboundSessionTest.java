@@ -3,6 +3,7 @@ package org.bip324proxy.relay;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,7 @@ import org.bip324proxy.v1.V1FrameEncoder;
 import org.bip324proxy.v1.V1Message;
 import org.bip324proxy.v1.V1ProtocolException;
 import org.bip324proxy.v2.MessageTypes;
+import org.bip324proxy.v2.V2ProtocolException;
 import org.bip324proxy.v2.V2Transport;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Tag;
@@ -136,6 +138,14 @@ class InboundSessionTest {
     }
 
     private final Recorder engine = new Recorder();
+
+    private static CloseCause.V2ProtocolError v2Error(InboundSession s) {
+        return assertInstanceOf(CloseCause.V2ProtocolError.class, s.closeCause().orElseThrow());
+    }
+
+    private static CloseCause.Timeout timeout(InboundSession s) {
+        return assertInstanceOf(CloseCause.Timeout.class, s.closeCause().orElseThrow());
+    }
 
     private InboundSession session(int responderGarbage) {
         return session(EllSwiftKeyPair.generate(RNG), random(responderGarbage));
@@ -247,7 +257,7 @@ class InboundSessionTest {
         InboundSession s = session(0);
         feed(s, new V1FrameEncoder(Network.TESTNET4).frame("version", V1TestClient.versionPayload(NODE, "/t4/")));
         assertTrue(engine.closed);
-        assertTrue(s.closeReason().orElseThrow().contains("wrong_network"), s.closeReason().orElseThrow());
+        assertEquals(V2ProtocolException.Reason.WRONG_NETWORK, v2Error(s).reason());
         assertEquals(0, engine.toNode.size());
     }
 
@@ -268,7 +278,7 @@ class InboundSessionTest {
         assertEquals(2, got.size());
         assertArrayEquals(HandRolledInitiator.longFormContents("version", nodeVersion), got.get(0).contents());
         assertArrayEquals(HandRolledInitiator.contents(MessageTypes.shortId("pong"), ping), got.get(1).contents());
-        assertFalse(engine.closed, () -> s.closeReason().orElse(""));
+        assertFalse(engine.closed, () -> s.closeCause().map(CloseCause::describe).orElse(""));
     }
 
     @ParameterizedTest
@@ -303,7 +313,7 @@ class InboundSessionTest {
         notTheTerminator[0] ^= 1;
         feed(s, notTheTerminator);
         assertTrue(engine.closed);
-        assertTrue(s.closeReason().orElseThrow().contains("garbage_terminator_not_found"), s.closeReason().orElseThrow());
+        assertEquals(V2ProtocolException.Reason.GARBAGE_TERMINATOR_NOT_FOUND, v2Error(s).reason());
         assertEquals(0, engine.toNode.size());
     }
 
@@ -315,7 +325,7 @@ class InboundSessionTest {
         version[version.length - 1] ^= 1;
         feed(s, HandRolledInitiator.concat(stranger.terminator(), version));
         assertTrue(engine.closed);
-        assertTrue(s.closeReason().orElseThrow().contains("authentication_failed"), s.closeReason().orElseThrow());
+        assertEquals(V2ProtocolException.Reason.AUTHENTICATION_FAILED, v2Error(s).reason());
     }
 
     @Test
@@ -344,7 +354,9 @@ class InboundSessionTest {
         frame[frame.length - 1] ^= 1;
         s.onPeerBytes(ByteBuffer.wrap(frame));
         assertTrue(engine.closed);
-        assertTrue(s.closeReason().orElseThrow().contains("bad v1 data from the node"), s.closeReason().orElseThrow());
+        CloseCause.V1ProtocolError e = assertInstanceOf(CloseCause.V1ProtocolError.class, s.closeCause().orElseThrow());
+        assertEquals(CloseCause.Party.NODE, e.from());
+        assertEquals(V1ProtocolException.Reason.BAD_CHECKSUM, e.reason());
         assertEquals(0, engine.toStranger.size());
     }
 
@@ -401,7 +413,7 @@ class InboundSessionTest {
         other.onPeerConnected();
         other.onClientEof();
         assertTrue(engine.nodeOutputShut);
-        assertEquals(Optional.empty(), s.closeReason());
+        assertEquals(Optional.empty(), s.closeCause());
     }
 
     @Test
@@ -412,25 +424,27 @@ class InboundSessionTest {
         feed(s, HandRolledInitiator.concat(stranger.terminator(), ping,
                 Arrays.copyOf(stranger.packet(HandRolledInitiator.contents(18, new byte[8]), false), 10)));
         s.onClientEof();
-        assertEquals(Optional.of("peer closed in the middle of a packet"), s.closeReason());
+        assertEquals(Optional.of(new CloseCause.Truncated(CloseCause.Party.PEER)), s.closeCause());
     }
 
     @Test
     void everyPhaseHasATimeoutWithAReason() {
         InboundSession silent = session(0);
         silent.onTimeout();
-        assertTrue(silent.closeReason().orElseThrow().startsWith("no v1 VERSION prefix or BIP324 key"));
+        assertEquals(ProxySession.Phase.FIRST_MESSAGE, timeout(silent).phase());
 
         InboundSession dialling = session(0);
         feed(dialling, V1_PREFIX);
         dialling.onTimeout();
-        assertTrue(dialling.closeReason().orElseThrow().startsWith("timed out connecting to the node"));
+        assertEquals(ProxySession.Phase.CONNECTING, timeout(dialling).phase());
+        assertEquals("the node 127.0.0.1:8334 via configured", timeout(dialling).target());
 
         InboundSession handshaking = session(0);
         feed(handshaking, new HandRolledInitiator(MAGIC, 0).hello());
         handshaking.onPeerConnected();
         handshaking.onTimeout();
-        assertEquals(Optional.of("peer did not complete the BIP324 handshake in time"), handshaking.closeReason());
+        assertEquals(ProxySession.Phase.HANDSHAKE, timeout(handshaking).phase());
+        assertEquals(RelaySession.Direction.INBOUND, timeout(handshaking).direction());
     }
 
     @Test
@@ -438,7 +452,9 @@ class InboundSessionTest {
         InboundSession s = session(0);
         feed(s, V1_PREFIX);
         s.onPeerConnectFailed("Connection refused");
-        assertTrue(s.closeReason().orElseThrow().contains("127.0.0.1:8334"), s.closeReason().orElseThrow());
+        CloseCause.ConnectFailed failed = assertInstanceOf(CloseCause.ConnectFailed.class, s.closeCause().orElseThrow());
+        assertEquals("the node 127.0.0.1:8334 via configured", failed.target());
+        assertEquals("Connection refused", failed.why());
     }
 
     // ---- official vectors --------------------------------------------------------------------

@@ -28,10 +28,14 @@ class SessionDestinationTest {
     private static final InetSocketAddress NAMED = new InetSocketAddress(InetAddress.getLoopbackAddress(), 18444);
     private static final Network NET = Network.MAINNET;
 
-    private static void assertRefused(SessionDriver d, String reason) {
-        assertTrue(d.closed(), "still open in phase " + d.phase());
+    private static void assertRefused(SessionDriver d, CloseCause expected) {
         assertTrue(d.connects().isEmpty(), "connected to " + d.connects());
-        assertTrue(d.closeReason().contains(reason), "expected '" + reason + "' in: " + d.closeReason());
+        assertEquals(expected, d.closeCause(), () -> d.closeCause().describe());
+    }
+
+    private static DestinationPolicy.Rule refusedBy(SessionDriver d) {
+        assertTrue(d.connects().isEmpty(), "connected to " + d.connects());
+        return d.closedWith(CloseCause.DestinationRefused.class).verdict().rule();
     }
 
     @Test
@@ -63,14 +67,14 @@ class SessionDestinationTest {
     void anAllZeroAddrRecvIsRefusedWithAFix() {
         SessionDriver d = SessionDriver.builder().build();
         d.clientSendsVersion(NET, null);
-        assertRefused(d, "VERSION addr_recv is empty (all zero): redirect the client");
+        assertRefused(d, new CloseCause.NoDestination(CloseCause.NoDestination.Why.EMPTY_ADDR_RECV, ""));
     }
 
     @Test
     void originalDstModeRefusesADirectConnection() {
         SessionDriver d = SessionDriver.builder().destinationMode(SessionSettings.DestinationMode.ORIGINAL_DST).build();
         d.clientSendsVersion(NET, NAMED);
-        assertRefused(d, "--destination original-dst does not allow addr_recv: check the redirect rules");
+        assertRefused(d, new CloseCause.NoDestination(CloseCause.NoDestination.Why.NOT_REDIRECTED, "original-dst"));
     }
 
     @Test
@@ -81,7 +85,7 @@ class SessionDestinationTest {
                 List.of(AllowedDestination.parse("127.0.0.0/8")), own);
         SessionDriver d = SessionDriver.builder().destinationPolicy(policy).redirectedTo(REDIRECTED).build();
         d.clientSendsVersion(NET, REDIRECTED);
-        assertRefused(d, "refused (rule own-endpoint)");
+        assertEquals(DestinationPolicy.Rule.OWN_ENDPOINT, refusedBy(d));
         assertEquals(DestinationPolicy.Rule.OWN_ENDPOINT, d.session().refusal().orElseThrow().rule());
     }
 
@@ -89,7 +93,7 @@ class SessionDestinationTest {
     void aLoopbackAddrRecvIsRefusedByDefault() {
         SessionDriver d = SessionDriver.builder().destinationPolicy(Policies.allowing()).build();
         d.clientSendsVersion(NET, NAMED);
-        assertRefused(d, "refused (rule loopback): it is a loopback address (allow it with --allow-destination)");
+        assertEquals(DestinationPolicy.Rule.LOOPBACK, refusedBy(d));
     }
 
     @Test
@@ -97,14 +101,14 @@ class SessionDestinationTest {
         SessionDriver d = SessionDriver.builder().destinationPolicy(Policies.allowing())
                 .listener(DestinationPolicy.Listener.NON_LOOPBACK).build();
         d.clientSendsVersion(NET, new InetSocketAddress("8.8.8.8", 8333));
-        assertRefused(d, "not taken on a non-loopback listener, only redirected ones");
+        assertEquals(DestinationPolicy.Rule.ROUTER_LISTENER, refusedBy(d));
     }
 
     @Test
     void aNetworkThatIsNotAcceptedIsRefusedWithItsName() {
         SessionDriver d = SessionDriver.builder().networks(List.of(Network.MAINNET)).redirectedTo(REDIRECTED).build();
         d.clientSendsVersion(Network.SIGNET, REDIRECTED);
-        assertRefused(d, "(signet), which is not an accepted network (mainnet); add it with --network");
+        assertRefused(d, new CloseCause.NetworkNotAccepted(Network.SIGNET.magicHex(), "signet", "mainnet"));
     }
 
     @Test
@@ -124,7 +128,8 @@ class SessionDestinationTest {
     void aClientThatDoesNotSpeakV1WithoutARedirectIsRefused() {
         SessionDriver d = SessionDriver.builder().build();
         d.clientSends("GET / HTTP/1.1\r\nHost: example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        assertRefused(d, "its original destination is unknown, so it cannot be passed through");
+        assertEquals(CloseCause.NoDestination.Why.NOT_V1_AND_NOT_REDIRECTED, d.closedWith(CloseCause.NoDestination.class).why());
+        assertTrue(d.connects().isEmpty());
     }
 
     /** SOCKS5: connected before the first byte; the first message then picks the transport. */

@@ -17,6 +17,8 @@ import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameEncoder;
 import org.bip324proxy.v1.V1Message;
+import org.bip324proxy.v1.V1ProtocolException;
+import org.bip324proxy.v2.V2ProtocolException;
 import org.bip324proxy.v2.V2Transport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,10 +44,20 @@ class SessionFailureTest {
         return peer;
     }
 
-    private static void assertClosed(SessionDriver d, String reason) {
-        assertTrue(d.closed(), "the session did not ask to close; phase " + d.phase());
+    private static void assertClosed(SessionDriver d, CloseCause expected) {
         assertEquals(ProxySession.Phase.CLOSED, d.phase());
-        assertTrue(d.closeReason().contains(reason), "expected '" + reason + "' in: " + d.closeReason());
+        assertEquals(expected, d.closeCause(), () -> d.closeCause().describe());
+    }
+
+    private static void assertV2Error(SessionDriver d, V2ProtocolException.Reason reason) {
+        assertEquals(reason, d.closedWith(CloseCause.V2ProtocolError.class).reason());
+    }
+
+    private static void assertV1Error(SessionDriver d, V1ProtocolException.Reason reason, boolean inVersion) {
+        CloseCause.V1ProtocolError e = d.closedWith(CloseCause.V1ProtocolError.class);
+        assertEquals(CloseCause.Party.CLIENT, e.from());
+        assertEquals(reason, e.reason());
+        assertEquals(inVersion, e.inVersion());
     }
 
     /** Header, contents or tag damaged: the packet fails authentication at once. */
@@ -56,7 +68,7 @@ class SessionFailureTest {
         ScriptedBip324Peer peer = relaying(d);
         peer.sendMessage("ping", new byte[8]).damage(index, 0x10);
         d.deliverFromPeer();
-        assertClosed(d, "BIP324 error from peer (authentication_failed)");
+        assertV2Error(d, V2ProtocolException.Reason.AUTHENTICATION_FAILED);
         assertTrue(d.clientMessages(NET).isEmpty(), "nothing from a damaged packet reaches the client");
     }
 
@@ -75,7 +87,7 @@ class SessionFailureTest {
             peer.sendMessage("block", new byte[64 * 1024]);
             d.deliverFromPeer();
         }
-        assertClosed(d, "BIP324 error from peer (");
+        d.closedWith(CloseCause.V2ProtocolError.class);
         assertTrue(d.clientMessages(NET).isEmpty(), "nothing after a damaged length reaches the client");
     }
 
@@ -87,7 +99,7 @@ class SessionFailureTest {
         peer.receiveKey();
         peer.sendKey().sendGarbage(20).sendGarbageTerminator().sendVersion().damage(-1, 1);
         d.deliverFromPeer();
-        assertClosed(d, "BIP324 error from peer (authentication_failed)");
+        assertV2Error(d, V2ProtocolException.Reason.AUTHENTICATION_FAILED);
     }
 
     @Test
@@ -98,7 +110,7 @@ class SessionFailureTest {
         peer.receiveKey();
         peer.sendKey().sendGarbage(V2Transport.MAX_GARBAGE_LEN + 1).sendGarbageTerminator().sendVersion();
         d.deliverFromPeer();
-        assertClosed(d, "BIP324 error from peer (");
+        assertV2Error(d, V2ProtocolException.Reason.GARBAGE_TERMINATOR_NOT_FOUND);
         assertNull(d.session().stats().sessionId(), "a handshake that never completed has no session id");
     }
 
@@ -109,7 +121,7 @@ class SessionFailureTest {
         byte[] frame = V1.frame("inv", new byte[] {1, 2, 3});
         frame[20] ^= 1;
         d.clientSends(frame);
-        assertClosed(d, "bad v1 data from client: BAD_CHECKSUM");
+        assertV1Error(d, V1ProtocolException.Reason.BAD_CHECKSUM, false);
     }
 
     /** A large message's checksum is checked by the engine after encryption: it and what follows are dropped. */
@@ -126,7 +138,7 @@ class SessionFailureTest {
         byte[] badThenPing = Arrays.copyOf(bad, bad.length + 32);
         System.arraycopy(V1.frame("ping", new byte[8]), 0, badThenPing, bad.length, 32);
         d.clientSends(badThenPing);
-        assertClosed(d, "bad v1 data from client: BAD_CHECKSUM");
+        assertV1Error(d, V1ProtocolException.Reason.BAD_CHECKSUM, false);
         assertEquals(0, peer.available(), "neither the bad block nor the ping behind it reached the peer");
     }
 
@@ -135,7 +147,7 @@ class SessionFailureTest {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).build();
         relaying(d);
         d.clientSends(new V1FrameEncoder(Network.TESTNET3).frame("inv", new byte[3]));
-        assertClosed(d, "bad v1 data from client: BAD_MAGIC");
+        assertV1Error(d, V1ProtocolException.Reason.BAD_MAGIC, false);
     }
 
     @Test
@@ -145,7 +157,7 @@ class SessionFailureTest {
         byte[] header = V1.frame("block", new byte[0]);
         ByteBuffer.wrap(header, 16, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(4_000_001);
         d.clientSends(header);
-        assertClosed(d, "bad v1 data from client: OVERSIZED_PAYLOAD");
+        assertV1Error(d, V1ProtocolException.Reason.OVERSIZED_PAYLOAD, false);
     }
 
     @Test
@@ -154,7 +166,7 @@ class SessionFailureTest {
         byte[] frame = V1.frame("version", V1TestClient.versionPayload(PEER, "/x/"));
         frame[23] ^= 1;
         d.clientSends(frame);
-        assertClosed(d, "bad VERSION from client: BAD_CHECKSUM");
+        assertV1Error(d, V1ProtocolException.Reason.BAD_CHECKSUM, true);
         assertTrue(d.connects().isEmpty());
     }
 
@@ -162,21 +174,21 @@ class SessionFailureTest {
     void aFirstMessageOtherThanVersionCloses() {
         SessionDriver d = SessionDriver.builder().build();
         d.clientSends(NET, "ping", new byte[8]);
-        assertClosed(d, "client's first message is 'ping', but a v1 connection must start with 'version'");
+        assertClosed(d, new CloseCause.NotVersion("ping"));
     }
 
     @Test
     void aRefusedConnectionToThePeerCloses() {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).build();
         d.clientSendsVersion(NET, PEER).peerConnectFailed("Connection refused");
-        assertClosed(d, "cannot connect to 127.0.0.1:8333 via so_original_dst: Connection refused");
+        assertClosed(d, new CloseCause.ConnectFailed("127.0.0.1:8333 via so_original_dst", "Connection refused"));
     }
 
     @Test
     void aPeerClosingOnTheKeyClosesWithTheFallbackRefusal() {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).build();
         d.clientSendsVersion(NET, PEER).peerConnected().peerEof();
-        assertClosed(d, "peer closed the connection during the BIP324 handshake (v1 fallback refused: require_v2)");
+        assertClosed(d, new CloseCause.ClosedInHandshake(new FallbackNote.Refused(V1FallbackPolicy.REQUIRE_V2)));
         assertEquals(1, d.connects().size(), "no fallback connection");
     }
 
@@ -184,7 +196,8 @@ class SessionFailureTest {
     void aPeerResettingOnTheKeyClosesWithTheFallbackRefusal() {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).build();
         d.clientSendsVersion(NET, PEER).peerConnected().error(true, "Connection reset");
-        assertClosed(d, "peer connection error: Connection reset (v1 fallback refused: require_v2)");
+        assertClosed(d, new CloseCause.IoError(CloseCause.Party.PEER, "Connection reset",
+                new FallbackNote.Refused(V1FallbackPolicy.REQUIRE_V2)));
     }
 
     @Test
@@ -193,7 +206,7 @@ class SessionFailureTest {
         ScriptedBip324Peer peer = relaying(d);
         byte[] packet = peer.sendMessage("ping", new byte[8]).takeScheduled();
         d.peerSends(Arrays.copyOf(packet, packet.length - 1)).peerEof();
-        assertClosed(d, "peer closed in the middle of a packet");
+        assertClosed(d, new CloseCause.Truncated(CloseCause.Party.PEER));
         assertTrue(!d.clientOutputShut());
     }
 
@@ -203,7 +216,7 @@ class SessionFailureTest {
         relaying(d);
         byte[] frame = V1.frame("ping", new byte[8]);
         d.clientSends(Arrays.copyOf(frame, 30)).clientEof();
-        assertClosed(d, "client closed in the middle of a message");
+        assertClosed(d, new CloseCause.Truncated(CloseCause.Party.CLIENT));
     }
 
     @Test
@@ -223,7 +236,7 @@ class SessionFailureTest {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).build();
         relaying(d);
         d.shutdown();
-        assertClosed(d, "proxy is shutting down");
+        assertClosed(d, new CloseCause.Shutdown());
     }
 
     @Test
@@ -231,7 +244,7 @@ class SessionFailureTest {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).build();
         relaying(d);
         d.error(false, "Broken pipe");
-        assertClosed(d, "client connection error: Broken pipe");
+        assertClosed(d, new CloseCause.IoError(CloseCause.Party.CLIENT, "Broken pipe", new FallbackNote.None()));
         assertEquals(List.of(), d.clientMessages(NET).stream().map(V1Message::command).toList());
     }
 }

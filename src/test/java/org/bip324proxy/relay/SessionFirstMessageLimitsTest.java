@@ -30,9 +30,7 @@ class SessionFirstMessageLimitsTest {
     void aVersionAnnouncingMoreThanTheLimitIsRefusedAtItsHeader() {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).build();
         d.clientSends(versionHeader(4_000_000));
-        assertTrue(d.closed());
-        assertTrue(d.closeReason().contains("announces 4000000 payload bytes; the limit is 4096 (--max-version-size)"),
-                d.closeReason());
+        assertEquals(new CloseCause.VersionTooLarge(4_000_000, SessionSettings.DEFAULT_MAX_VERSION_SIZE), d.closeCause());
     }
 
     @Test

@@ -52,7 +52,7 @@ class SessionHalfCloseTest {
         assertFalse(d.closed());
         d.peerEof();
         assertTrue(d.closed());
-        assertEquals(Optional.empty(), d.session().closeReason(), "both sides finished: a clean close");
+        assertEquals(Optional.empty(), d.session().closeCause(), "both sides finished: a clean close");
     }
 
     @Test
@@ -73,7 +73,7 @@ class SessionHalfCloseTest {
         }
         d.clientEof();
         assertTrue(d.closed());
-        assertEquals(Optional.empty(), d.session().closeReason());
+        assertEquals(Optional.empty(), d.session().closeCause());
         assertEquals(10L, d.session().stats().snapshot().messagesToPeer().get("tx"));
     }
 
@@ -88,6 +88,6 @@ class SessionHalfCloseTest {
         d.peerSends(new byte[] {1, 2, 3}).peerEof();
         assertArrayEquals(new byte[] {1, 2, 3}, d.clientReceived());
         assertTrue(d.closed());
-        assertEquals(Optional.empty(), d.session().closeReason());
+        assertEquals(Optional.empty(), d.session().closeCause());
     }
 }

@@ -3,7 +3,6 @@ package org.bip324proxy.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,9 +29,11 @@ class SessionTimeoutTest {
         return SessionDriver.builder().redirectedTo(PEER).timeouts(LIMITS).build();
     }
 
-    private static void assertClosed(SessionDriver d, String reason) {
-        assertTrue(d.closed(), "still open in phase " + d.phase());
-        assertTrue(d.closeReason().contains(reason), "expected '" + reason + "' in: " + d.closeReason());
+    private static CloseCause.Timeout assertTimedOut(SessionDriver d, ProxySession.Phase phase) {
+        CloseCause.Timeout t = d.closedWith(CloseCause.Timeout.class);
+        assertEquals(phase, t.phase());
+        assertEquals(RelaySession.Direction.OUTBOUND, t.direction());
+        return t;
     }
 
     @Test
@@ -42,7 +43,7 @@ class SessionTimeoutTest {
         d.advance(Duration.ofMillis(1000));
         assertFalse(d.closed(), "not before the limit");
         d.advance(Duration.ofMillis(1));
-        assertClosed(d, "no complete first message from the client in time");
+        assertTimedOut(d, ProxySession.Phase.FIRST_MESSAGE);
     }
 
     @Test
@@ -53,7 +54,7 @@ class SessionTimeoutTest {
         d.advance(Duration.ofMillis(1900));
         assertFalse(d.closed(), "the connect limit counts from the start of CONNECTING");
         d.advance(Duration.ofMillis(101));
-        assertClosed(d, "timed out connecting to 127.0.0.1:8333 via so_original_dst");
+        assertEquals("127.0.0.1:8333 via so_original_dst", assertTimedOut(d, ProxySession.Phase.CONNECTING).target());
     }
 
     @Test
@@ -63,7 +64,7 @@ class SessionTimeoutTest {
         d.advance(Duration.ofMillis(3000));
         assertFalse(d.closed());
         d.advance(Duration.ofMillis(1));
-        assertClosed(d, "BIP324 handshake with 127.0.0.1:8333 via so_original_dst timed out (v1 fallback refused: require_v2)");
+        assertEquals(new FallbackNote.Refused(V1FallbackPolicy.REQUIRE_V2), assertTimedOut(d, ProxySession.Phase.HANDSHAKE).note());
     }
 
     /** Issue 15: a handshake stuck after the peer's key (no terminator) has no session id to log. */
@@ -75,7 +76,7 @@ class SessionTimeoutTest {
         peer.receiveKey();
         d.peerSends(peer.sendKey().takeScheduled());
         d.advance(Duration.ofSeconds(4));
-        assertClosed(d, "timed out");
+        assertTimedOut(d, ProxySession.Phase.HANDSHAKE);
         assertNull(d.session().stats().sessionId());
     }
 
@@ -93,6 +94,6 @@ class SessionTimeoutTest {
         assertFalse(d.closed(), "60 s since the pong: not more than the limit");
         assertEquals(ProxySession.Phase.RELAY, d.phase());
         d.advance(Duration.ofMillis(1));
-        assertClosed(d, "idle timeout");
+        assertTimedOut(d, ProxySession.Phase.RELAY);
     }
 }

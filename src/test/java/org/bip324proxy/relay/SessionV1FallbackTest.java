@@ -2,6 +2,7 @@ package org.bip324proxy.relay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,9 +77,10 @@ class SessionV1FallbackTest {
     void aDestinationNamedByTheClientGetsNoPlaintextFallback() {
         SessionDriver d = SessionDriver.builder().v1Fallback(policy(V1FallbackPolicy.Mode.ALWAYS)).build();
         d.clientSendsVersion(NET, PEER).peerConnected().peerEof();
-        assertTrue(d.closed());
+        FallbackNote note = d.closedWith(CloseCause.ClosedInHandshake.class).note();
+        assertEquals(DestinationPolicy.Rule.V1_FALLBACK_REDIRECTED_ONLY,
+                assertInstanceOf(FallbackNote.NotAllowed.class, note).verdict().rule());
         assertEquals(DestinationPolicy.Rule.V1_FALLBACK_REDIRECTED_ONLY, d.session().refusal().orElseThrow().rule());
-        assertTrue(d.closeReason().contains("v1 fallback is only used for redirected destinations"), d.closeReason());
         assertEquals(1, d.connects().size(), "no plaintext reconnection");
     }
 
@@ -87,7 +89,7 @@ class SessionV1FallbackTest {
         V1FallbackPolicy p = policy(V1FallbackPolicy.Mode.REQUIRE_V2);
         SessionDriver d = redirected(p);
         d.clientSendsVersion(NET, PEER).peerConnected().peerEof();
-        assertTrue(d.closeReason().contains("v1 fallback refused: require_v2"), d.closeReason());
+        assertEquals(new CloseCause.ClosedInHandshake(new FallbackNote.Refused(V1FallbackPolicy.REQUIRE_V2)), d.closeCause());
         assertEquals(V1FallbackPolicy.REQUIRE_V2, d.session().stats().downgradeRefused());
         assertEquals(Map.of(V1FallbackPolicy.REQUIRE_V2, 1L), p.counts().refusals());
         assertEquals(1, d.connects().size());
@@ -102,7 +104,8 @@ class SessionV1FallbackTest {
 
         SessionDriver second = redirected(p);
         second.clientSendsVersion(NET, PEER).peerConnected().peerEof();
-        assertTrue(second.closeReason().contains("known to speak BIP324, possible downgrade attack"), second.closeReason());
+        assertEquals(new CloseCause.ClosedInHandshake(new FallbackNote.Refused(V1FallbackPolicy.KNOWN_V2_HANDSHAKE)),
+                second.closeCause());
         assertEquals(V1FallbackPolicy.KNOWN_V2_HANDSHAKE, second.session().stats().downgradeRefused());
         assertEquals(1, second.connects().size());
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.bip324proxy.crypto.AeadBackend;
+import org.bip324proxy.relay.CloseCause;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.ProxySession;
@@ -152,7 +153,7 @@ public final class SessionDriver implements SessionActions {
     private boolean closed;
     private boolean peerOutputShut;
     private boolean clientOutputShut;
-    private String checksumFailure;
+    private V1ProtocolException checksumFailure;
     private int checksumJobs;
     private boolean connectPending;
     private boolean peerOpen;
@@ -368,9 +369,21 @@ public final class SessionDriver implements SessionActions {
         return closed;
     }
 
-    /** The close reason; fails if the session is open or closed cleanly. */
-    public String closeReason() {
-        return session.closeReason().orElseThrow(() -> new AssertionError("no close reason; phase " + session.phase()));
+    /** Why the session closed; fails if it is open or closed cleanly. */
+    public CloseCause closeCause() {
+        if (!closed) {
+            throw new AssertionError("the session did not ask to close; phase " + session.phase());
+        }
+        return session.closeCause().orElseThrow(() -> new AssertionError("closed cleanly, without a cause"));
+    }
+
+    /** Why the session closed, which must be of type {@code kind}. */
+    public <T extends CloseCause> T closedWith(Class<T> kind) {
+        CloseCause cause = closeCause();
+        if (!kind.isInstance(cause)) {
+            throw new AssertionError("expected a " + kind.getSimpleName() + " close, got " + cause + ": " + cause.describe());
+        }
+        return kind.cast(cause);
     }
 
     public List<InetSocketAddress> connects() {
@@ -452,7 +465,7 @@ public final class SessionDriver implements SessionActions {
             try {
                 check.run();
             } catch (V1ProtocolException e) {
-                checksumFailure = e.getMessage();
+                checksumFailure = e;
             }
         }
         sendToPeer(bytes);
@@ -503,7 +516,7 @@ public final class SessionDriver implements SessionActions {
     /** As the engine after each event: a failed checksum is reported, phase changes restart the clock, reads resume. */
     private void afterEvent() {
         if (checksumFailure != null) {
-            String why = checksumFailure;
+            V1ProtocolException why = checksumFailure;
             inEvent = true;
             try {
                 session.onClientChecksumFailed(why);
