@@ -76,9 +76,7 @@ public final class ProxyServer implements AutoCloseable {
     private long startedAt;
     private volatile boolean stopped;
     private int nextLoop;
-    private long acceptPausedUntil;
-    private boolean acceptPaused;
-    private final List<SelectionKey> acceptKeys = new ArrayList<>();
+    private final AcceptPause acceptPause = new AcceptPause(ACCEPT_PAUSE_NANOS);
     private ChecksumWorkers checksumWorkers;
     private Resolver resolver;
     private final SourceLimits sourceLimits;
@@ -185,7 +183,7 @@ public final class ProxyServer implements AutoCloseable {
                     .add(new Connection(id, loop, this, ch, client, l.sessions(), Optional.empty(), Optional.empty(), kind,
                             l.transparent() ? Optional.of(client.getAddress()) : Optional.empty())));
         }
-        acceptLoop.onTick(this::resumeAcceptingIfDue);
+        acceptLoop.onTick(acceptPause::resumeIfDue);
         acceptLoop.onTick(refusals::tick);
         startedAt = System.nanoTime();
         loops.forEach(EventLoop::start);
@@ -212,7 +210,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private void register(EventLoop acceptLoop, ServerSocketChannel listener, Handover handover) throws IOException {
-        acceptKeys.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
+        acceptPause.add(listener.register(acceptLoop.selector(), SelectionKey.OP_ACCEPT,
                 (EventLoop.Handler) key -> accept(listener, handover)));
     }
 
@@ -263,8 +261,8 @@ public final class ProxyServer implements AutoCloseable {
             } catch (IOException e) {
                 // Typically EMFILE/ENFILE: back off instead of spinning on a readable listener.
                 log.warn("accept_failed").with("error", Connection.describe(e))
-                        .with("action", "pausing accepts for " + ACCEPT_PAUSE_NANOS / 1_000_000 + " ms").log();
-                pauseAccepting();
+                        .with("action", "pausing accepts for " + acceptPause.pauseMillis() + " ms").log();
+                acceptPause.pause(System.nanoTime());
                 return;
             }
             if (ch == null) {
@@ -363,19 +361,6 @@ public final class ProxyServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("original_dst_failed").with("conn", id).with("error", Connection.describe(e)).log();
             return Optional.empty();
-        }
-    }
-
-    private void pauseAccepting() {
-        acceptPaused = true;
-        acceptPausedUntil = System.nanoTime() + ACCEPT_PAUSE_NANOS;
-        acceptKeys.forEach(k -> k.interestOps(0));
-    }
-
-    private void resumeAcceptingIfDue(long now) {
-        if (acceptPaused && now - acceptPausedUntil >= 0) {
-            acceptPaused = false;
-            acceptKeys.stream().filter(SelectionKey::isValid).forEach(k -> k.interestOps(SelectionKey.OP_ACCEPT));
         }
     }
 
