@@ -1,10 +1,7 @@
 package org.bip324proxy.v2;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.Arrays;
-import java.util.HexFormat;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.crypto.EllSwiftKeyPair;
 
@@ -19,6 +16,11 @@ import org.bip324proxy.crypto.EllSwiftKeyPair;
  * has the peer's key it sends its garbage terminator and its version packet, whose AAD is its own
  * garbage. The first packet received, decoy or not, is authenticated with the peer's garbage as
  * AAD; the first non-decoy packet is the peer's version packet, whose contents are ignored.
+ *
+ * <p>Every state change goes through {@link RecvState#moveTo} and {@link SendState#moveTo}, which
+ * enforce the transition tables documented there. The parts: {@link PeerKeyReader} (v1 prefix and
+ * the peer's key), {@link GarbageScanner} (the peer's garbage terminator), {@link PacketReader}
+ * (received packets), {@link OurHandshake} (our key, garbage, key schedule and handshake output).
  */
 public final class V2Transport {
     /** Most garbage bytes either side may send after its key (inclusive). */
@@ -37,68 +39,24 @@ public final class V2Transport {
      */
     public static final int INITIAL_PACKET_ALLOCATION = 256 * 1024;
 
-    private static final byte[] V1_VERSION_COMMAND = "version\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_AAD = new byte[0];
-    /** Our version packet contents: empty, i.e. plain BIP324 ("TRANSPORT_VERSION"). */
-    private static final byte[] VERSION_CONTENTS = new byte[0];
 
     /** Which side opened the TCP connection. */
     public enum Role { INITIATOR, RESPONDER }
 
-    /**
-     * Receive states. Allowed transitions:
-     * <pre>
-     * KEY_MAYBE_V1 -> KEY            responder: a byte differs from the v1 prefix (we then answer)
-     * KEY_MAYBE_V1 -> V1             responder: all 16 prefix bytes match; see v1Prefix()
-     * KEY          -> GARB_GARBTERM  all 64 key bytes received; keys derived
-     * GARB_GARBTERM -> VERSION       garbage terminator found within 4095 + 16 bytes
-     * VERSION      -> APP            first non-decoy packet (the peer's version packet) received
-     * any          -> FAILED         on a protocol error (V2ProtocolException)
-     * </pre>
-     * Initiators start in KEY, responders in KEY_MAYBE_V1.
-     */
-    enum RecvState { KEY_MAYBE_V1, KEY, GARB_GARBTERM, VERSION, APP, V1, FAILED }
-
-    /**
-     * Send states. Allowed transitions:
-     * <pre>
-     * MAYBE_V1     -> AWAITING_KEY   responder: peer is v2; our key + garbage queued
-     * MAYBE_V1     -> V1             responder: peer is v1; nothing was or will be sent
-     * AWAITING_KEY -> READY          peer key received; terminator + version packet queued
-     * </pre>
-     * Initiators start in AWAITING_KEY with key + garbage queued. Only READY may encrypt.
-     */
-    enum SendState { MAYBE_V1, AWAITING_KEY, READY, V1 }
-
     private final Role role;
-    private final byte[] magic;
-    private final AeadBackend backend;
     private final int headroom;
-    private final byte[] v1Prefix;
 
-    private EllSwiftKeyPair ourKey;
-    private byte[] ourGarbage;
+    private final OurHandshake us;
     private RecvState recvState;
     private SendState sendState;
     private PacketCipher cipher;
     private byte[] sessionId;
 
-    private final byte[] peerKey = new byte[KEY_LEN];
-    private int peerKeyLen;
-    private byte[] garbage;
-    private int garbageLen;
-    private byte[] firstPacketAad;
+    private final PeerKeyReader peerKey;
+    private GarbageScanner garbageScanner;
+    private PacketReader packets;
 
-    private final byte[] lengthField = new byte[PacketCipher.LENGTH_LEN];
-    private int lengthFieldLen;
-    private byte[] packet;
-    private int packetContentsLen;
-    /** Header, contents and tag of the packet being received. */
-    private int packetBodyLen;
-    private int packetFilled;
-
-    private byte[] output = new byte[0];
-    private int outputLen;
     private long decoysReceived;
 
     /**
@@ -119,17 +77,13 @@ public final class V2Transport {
             throw new IllegalArgumentException("negative headroom");
         }
         this.role = role;
-        this.magic = networkMagic.clone();
-        this.ourKey = key;
-        this.ourGarbage = garbage.clone();
-        this.backend = backend;
+        this.us = new OurHandshake(role == Role.INITIATOR, networkMagic, key, garbage, backend);
         this.headroom = receiveHeadroom;
-        this.v1Prefix = new byte[V1_PREFIX_LEN];
-        System.arraycopy(magic, 0, v1Prefix, 0, 4);
-        System.arraycopy(V1_VERSION_COMMAND, 0, v1Prefix, 4, V1_VERSION_COMMAND.length);
+        this.peerKey = new PeerKeyReader(networkMagic);
         if (role == Role.INITIATOR) {
             recvState = RecvState.KEY;
-            sendKeyAndGarbage();
+            sendState = SendState.AWAITING_KEY;
+            us.sendKeyAndGarbage();
         } else {
             recvState = RecvState.KEY_MAYBE_V1;
             sendState = SendState.MAYBE_V1;
@@ -188,16 +142,15 @@ public final class V2Transport {
                         }
                     }
                     case VERSION, APP -> {
-                        int header = receivePacket(in);
+                        int header = packets.read(in);
                         if (header < 0) {
                             return null;
                         }
-                        V2Packet contents = new V2Packet(packet, headroom + PacketCipher.HEADER_LEN, packetContentsLen);
-                        packet = null;
+                        V2Packet contents = packets.takePacket();
                         if ((header & PacketCipher.IGNORE_BIT) != 0) {
                             decoysReceived++;
                         } else if (recvState == RecvState.VERSION) {
-                            recvState = RecvState.APP; // version contents are ignored (BIP324)
+                            recvState = recvState.moveTo(RecvState.APP); // version contents are ignored (BIP324)
                         } else {
                             return contents;
                         }
@@ -217,110 +170,46 @@ public final class V2Transport {
 
     /** Responder: match incoming bytes against the v1 prefix; true once the peer is known v2. */
     private boolean receivePrefix(ByteBuffer in) {
-        while (in.hasRemaining()) {
-            byte b = in.get();
-            peerKey[peerKeyLen] = b;
-            if (b != v1Prefix[peerKeyLen++]) {
-                recvState = RecvState.KEY;
-                sendKeyAndGarbage();
+        switch (peerKey.matchV1Prefix(in)) {
+            case V2 -> {
+                recvState = recvState.moveTo(RecvState.KEY);
+                sendState = sendState.moveTo(SendState.AWAITING_KEY);
+                us.sendKeyAndGarbage();
                 return true;
             }
-            if (peerKeyLen == V1_PREFIX_LEN) {
-                recvState = RecvState.V1;
-                sendState = SendState.V1;
+            case V1 -> {
+                recvState = recvState.moveTo(RecvState.V1);
+                sendState = sendState.moveTo(SendState.V1);
+                return false;
+            }
+            default -> {
                 return false;
             }
         }
-        return false;
     }
 
     private boolean receiveKey(ByteBuffer in) throws V2ProtocolException {
-        int n = Math.min(KEY_LEN - peerKeyLen, in.remaining());
-        in.get(peerKey, peerKeyLen, n);
-        peerKeyLen += n;
-        if (peerKeyLen < KEY_LEN) {
+        if (!peerKey.readKey(in, role == Role.RESPONDER)) {
             return false;
         }
-        if (role == Role.RESPONDER && Arrays.equals(peerKey, 4, V1_PREFIX_LEN, V1_VERSION_COMMAND, 0, V1_VERSION_COMMAND.length)) {
-            throw new V2ProtocolException(V2ProtocolException.Reason.WRONG_NETWORK,
-                    "peer sent a v1 VERSION header with network magic " + HexFormat.of().formatHex(peerKey, 0, 4)
-                            + ", expected " + HexFormat.of().formatHex(magic, 0, 4));
-        }
-        deriveKeysAndSendVersion();
-        garbage = new byte[MAX_GARBAGE_LEN + GARBAGE_TERMINATOR_LEN];
-        recvState = RecvState.GARB_GARBTERM;
+        cipher = us.deriveKeysAndSendVersion(peerKey.key());
+        sessionId = cipher.sessionId();
+        sendState = sendState.moveTo(SendState.READY);
+        garbageScanner = new GarbageScanner(cipher.recvGarbageTerminator());
+        recvState = recvState.moveTo(RecvState.GARB_GARBTERM);
         return true;
     }
 
     /** Scans for the peer's garbage terminator; true once found (the garbage becomes the AAD). */
     private boolean receiveGarbage(ByteBuffer in) throws V2ProtocolException {
-        byte[] terminator = cipher.recvGarbageTerminator();
-        while (in.hasRemaining()) {
-            garbage[garbageLen++] = in.get();
-            if (garbageLen >= GARBAGE_TERMINATOR_LEN
-                    && Arrays.equals(garbage, garbageLen - GARBAGE_TERMINATOR_LEN, garbageLen, terminator, 0, GARBAGE_TERMINATOR_LEN)) {
-                firstPacketAad = Arrays.copyOf(garbage, garbageLen - GARBAGE_TERMINATOR_LEN);
-                garbage = null;
-                recvState = RecvState.VERSION;
-                return true;
-            }
-            if (garbageLen == garbage.length) {
-                throw new V2ProtocolException(V2ProtocolException.Reason.GARBAGE_TERMINATOR_NOT_FOUND,
-                        "no garbage terminator within " + garbage.length
-                                + " bytes: the peer does not speak BIP324, or uses another network");
-            }
+        byte[] peerGarbage = garbageScanner.scan(in);
+        if (peerGarbage == null) {
+            return false;
         }
-        return false;
-    }
-
-    /**
-     * Reads and decrypts one packet into {@link #packet}; returns its header byte, or -1 when
-     * {@code in} ran out first. The length field is decrypted exactly once per packet.
-     */
-    private int receivePacket(ByteBuffer in) throws V2ProtocolException {
-        if (packet == null) {
-            int n = Math.min(PacketCipher.LENGTH_LEN - lengthFieldLen, in.remaining());
-            in.get(lengthField, lengthFieldLen, n);
-            lengthFieldLen += n;
-            if (lengthFieldLen < PacketCipher.LENGTH_LEN) {
-                return -1;
-            }
-            lengthFieldLen = 0;
-            packetContentsLen = cipher.decryptLength(lengthField, 0);
-            if (packetContentsLen > MAX_CONTENTS_LEN) {
-                throw new V2ProtocolException(V2ProtocolException.Reason.OVERSIZED_PACKET,
-                        "packet contents of " + packetContentsLen + " bytes exceed the limit of "
-                                + MAX_CONTENTS_LEN + " bytes");
-            }
-            packetBodyLen = PacketCipher.HEADER_LEN + packetContentsLen + PacketCipher.TAG_LEN;
-            packet = new byte[headroom + Math.min(packetBodyLen, INITIAL_PACKET_ALLOCATION)];
-            packetFilled = 0;
-        }
-        int n = Math.min(packetBodyLen - packetFilled, in.remaining());
-        growPacket(packetFilled + n);
-        in.get(packet, headroom + packetFilled, n);
-        packetFilled += n;
-        if (packetFilled < packetBodyLen) {
-            return -1;
-        }
-        byte[] aad = firstPacketAad != null ? firstPacketAad : NO_AAD;
-        int header = cipher.decryptInPlace(packet, headroom, packetContentsLen, aad);
-        if (header < 0) {
-            throw new V2ProtocolException(V2ProtocolException.Reason.AUTHENTICATION_FAILED,
-                    "packet of " + packetContentsLen + " content bytes failed authentication"
-                            + (firstPacketAad != null ? " (first packet: garbage or keys do not match)" : ""));
-        }
-        firstPacketAad = null;
-        return header;
-    }
-
-    /** Makes room for {@code needed} body bytes: doubling, never beyond the packet's real size. */
-    private void growPacket(int needed) {
-        int capacity = packet.length - headroom;
-        if (needed > capacity) {
-            int grown = (int) Math.min(packetBodyLen, Math.max(needed, 2L * capacity));
-            packet = Arrays.copyOf(packet, headroom + grown);
-        }
+        garbageScanner = null;
+        packets = new PacketReader(cipher, headroom, peerGarbage);
+        recvState = recvState.moveTo(RecvState.VERSION);
+        return true;
     }
 
     /**
@@ -328,42 +217,13 @@ public final class V2Transport {
      * during the handshake, the garbage scan buffer (for memory accounting).
      */
     public int bufferedBytes() {
-        return (packet == null ? 0 : packet.length) + (garbage == null ? 0 : garbage.length);
-    }
-
-    private void sendKeyAndGarbage() {
-        sendState = SendState.AWAITING_KEY;
-        appendOutput(ourKey.encoding());
-        appendOutput(ourGarbage);
-    }
-
-    private void deriveKeysAndSendVersion() {
-        byte[] secret = ourKey.v2EcdhSecret(peerKey, role == Role.INITIATOR);
-        ourKey.destroy();
-        ourKey = null;
-        cipher = new PacketCipher(SessionKeys.derive(secret, magic), role == Role.INITIATOR, backend);
-        Arrays.fill(secret, (byte) 0);
-        sessionId = cipher.sessionId();
-        appendOutput(cipher.sendGarbageTerminator());
-        appendOutput(cipher.encrypt(VERSION_CONTENTS, 0, 0, ourGarbage, false));
-        ourGarbage = null;
-        sendState = SendState.READY;
-    }
-
-    private void appendOutput(byte[] bytes) {
-        if (outputLen + bytes.length > output.length) {
-            output = Arrays.copyOf(output, Math.max(2 * output.length, outputLen + bytes.length));
-        }
-        System.arraycopy(bytes, 0, output, outputLen, bytes.length);
-        outputLen += bytes.length;
+        return (packets == null ? 0 : packets.bufferedBytes())
+                + (garbageScanner == null ? 0 : garbageScanner.bufferedBytes());
     }
 
     /** Returns (and forgets) the handshake bytes that must be sent to the peer, possibly none. */
     public byte[] takeOutput() {
-        byte[] result = Arrays.copyOf(output, outputLen);
-        output = new byte[0];
-        outputLen = 0;
-        return result;
+        return us.takeOutput();
     }
 
     /**
@@ -371,7 +231,7 @@ public final class V2Transport {
      * whole contents), so an end of stream anywhere else truncates one.
      */
     public boolean atPacketBoundary() {
-        return packet == null && lengthFieldLen == 0;
+        return packets == null || packets.atPacketBoundary();
     }
 
     /** True once application packets may be encrypted (the peer's key has been received). */
@@ -394,7 +254,7 @@ public final class V2Transport {
         if (!isV1()) {
             throw new IllegalStateException("peer is not v1");
         }
-        return Arrays.copyOf(peerKey, V1_PREFIX_LEN);
+        return peerKey.v1Prefix();
     }
 
     /** The 32-byte BIP324 session id, or null before the peer's key arrived. */
@@ -433,7 +293,7 @@ public final class V2Transport {
     }
 
     private void fail() {
-        recvState = RecvState.FAILED;
+        recvState = recvState.moveTo(RecvState.FAILED);
         if (cipher != null) {
             cipher.destroy();
         }
@@ -441,10 +301,7 @@ public final class V2Transport {
 
     /** Wipes all key material; call when the connection ends. */
     public void destroy() {
-        if (ourKey != null) {
-            ourKey.destroy();
-            ourKey = null;
-        }
+        us.destroy();
         if (cipher != null) {
             cipher.destroy();
         }
