@@ -23,7 +23,7 @@ class SizesTest {
 
     @Test
     void theDefaultBufferLimitIsTheEngineDefault() {
-        assertEquals(EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK, sizes.convert(Main.DEFAULT_BUFFER_LIMIT));
+        assertEquals(EngineConfig.DEFAULT_QUEUE_HIGH_WATERMARK, sizes.convert(LimitOptions.DEFAULT_BUFFER_LIMIT));
     }
 
     @Test
