@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.bip324proxy.bytes.Endian;
-import org.bip324proxy.v1.V1ProtocolException.Reason;
 
 /**
  * A parsed VERSION payload, read the way Bitcoin Core's {@code ProcessMessage} reads it:
@@ -30,7 +29,8 @@ import org.bip324proxy.v1.V1ProtocolException.Reason;
  * </pre>
  *
  * Malformed payloads throw {@link V1ProtocolException} with reason TRUNCATED_PAYLOAD,
- * BAD_COMPACT_SIZE or USER_AGENT_TOO_LONG (Core would fail deserialization on the same inputs).
+ * BAD_COMPACT_SIZE or USER_AGENT_TOO_LONG (Core would fail deserialization on the same inputs);
+ * {@link VersionLayout} checks the structure and finds the optional fields.
  * The parsed object keeps its own copy of the payload so {@link #appendUserAgentSuffix} can
  * rewrite it byte-exactly. Immutable and thread-safe.
  */
@@ -40,70 +40,14 @@ public final class VersionMessage {
     /** Bytes that every VERSION payload must have: version, services, time, addr_recv. */
     public static final int MIN_LENGTH = 46;
 
-    private static final int ADDR_SIZE = 26;
-    private static final int ADDR_RECV_OFFSET = 20;
-    private static final int ADDR_FROM_OFFSET = ADDR_RECV_OFFSET + ADDR_SIZE;
-    private static final int NONCE_OFFSET = ADDR_FROM_OFFSET + ADDR_SIZE;
-    private static final int USER_AGENT_OFFSET = NONCE_OFFSET + 8;
     private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
 
     private final byte[] payload;
-    /** Start of the user agent's CompactSize, or -1 if the payload ends before it. */
-    private final int userAgentFieldOffset;
-    /** Start and length of the user agent bytes (valid if userAgentFieldOffset >= 0). */
-    private final int userAgentOffset;
-    private final int userAgentLength;
-    private final boolean hasAddrFrom;
-    private final boolean hasStartHeight;
-    private final boolean hasRelay;
+    private final VersionLayout layout;
 
     private VersionMessage(byte[] payload) throws V1ProtocolException {
         this.payload = payload;
-        int len = payload.length;
-        if (len < MIN_LENGTH) {
-            throw truncated("VERSION payload is " + len + " bytes; at least " + MIN_LENGTH
-                    + " are required (version, services, time, addr_recv)");
-        }
-        int pos = MIN_LENGTH;
-        hasAddrFrom = pos < len;
-        if (hasAddrFrom) {
-            if (len - pos < ADDR_SIZE + 8) {
-                throw truncated("VERSION payload has " + (len - pos) + " bytes after addr_recv; addr_from and nonce need "
-                        + (ADDR_SIZE + 8));
-            }
-            pos = USER_AGENT_OFFSET;
-        }
-        if (pos < len) {
-            int uaLength = CompactSize.read(payload, pos, len);
-            if (uaLength > V1Protocol.MAX_SUBVERSION_LENGTH) {
-                throw new V1ProtocolException(Reason.USER_AGENT_TOO_LONG, "VERSION user agent is " + uaLength
-                        + " bytes; the limit is " + V1Protocol.MAX_SUBVERSION_LENGTH + " (MAX_SUBVERSION_LENGTH)");
-            }
-            int start = pos + CompactSize.encodedSize(uaLength);
-            if (len - start < uaLength) {
-                throw truncated("VERSION user agent announces " + uaLength + " bytes, only " + (len - start) + " remain");
-            }
-            userAgentFieldOffset = pos;
-            userAgentOffset = start;
-            userAgentLength = uaLength;
-            pos = start + uaLength;
-        } else {
-            userAgentFieldOffset = -1;
-            userAgentOffset = 0;
-            userAgentLength = 0;
-        }
-        hasStartHeight = pos < len;
-        if (hasStartHeight) {
-            if (len - pos < 4) {
-                throw truncated("VERSION start_height needs 4 bytes, only " + (len - pos) + " remain");
-            }
-            pos += 4;
-        }
-        hasRelay = pos < len;
-    }
-
-    private static V1ProtocolException truncated(String detail) {
-        return new V1ProtocolException(Reason.TRUNCATED_PAYLOAD, detail);
+        this.layout = VersionLayout.of(payload);
     }
 
     /** Parses {@code a[off..off+len)}; the bytes are copied. */
@@ -137,7 +81,7 @@ public final class VersionMessage {
 
     /** Service bits the sender claims for the receiver (ignored by Core). */
     public long addrRecvServices() {
-        return readLE64(ADDR_RECV_OFFSET);
+        return readLE64(VersionLayout.ADDR_RECV_OFFSET);
     }
 
     /**
@@ -146,27 +90,27 @@ public final class VersionMessage {
      * IPv4-mapped addresses yield an {@link java.net.Inet4Address}.
      */
     public Optional<InetSocketAddress> addrRecv() {
-        return address(ADDR_RECV_OFFSET);
+        return address(VersionLayout.ADDR_RECV_OFFSET);
     }
 
     /** The address the sender claims for itself (ignored by Core); empty if absent or unspecified. */
     public Optional<InetSocketAddress> addrFrom() {
-        return hasAddrFrom ? address(ADDR_FROM_OFFSET) : Optional.empty();
+        return layout.hasAddrFrom() ? address(VersionLayout.ADDR_FROM_OFFSET) : Optional.empty();
     }
 
     /** Whether the payload continues past addr_recv (addr_from and nonce are then present). */
     public boolean hasAddrFrom() {
-        return hasAddrFrom;
+        return layout.hasAddrFrom();
     }
 
     /** Random nonce for self-connection detection, if present. */
     public OptionalLong nonce() {
-        return hasAddrFrom ? OptionalLong.of(readLE64(NONCE_OFFSET)) : OptionalLong.empty();
+        return layout.hasAddrFrom() ? OptionalLong.of(readLE64(VersionLayout.NONCE_OFFSET)) : OptionalLong.empty();
     }
 
     /** Whether the payload contains a user agent field (possibly empty). */
     public boolean hasUserAgent() {
-        return userAgentFieldOffset >= 0;
+        return layout.userAgentFieldOffset() >= 0;
     }
 
     /**
@@ -174,29 +118,29 @@ public final class VersionMessage {
      * bytes replaced; "" when absent. For display only: {@link #userAgentBytes()} are authoritative.
      */
     public String userAgent() {
-        return new String(payload, userAgentOffset, userAgentLength, StandardCharsets.UTF_8);
+        return new String(payload, layout.userAgentOffset(), layout.userAgentLength(), StandardCharsets.UTF_8);
     }
 
     /** The raw user agent bytes (a copy); empty when absent. */
     public byte[] userAgentBytes() {
-        return Arrays.copyOfRange(payload, userAgentOffset, userAgentOffset + userAgentLength);
+        return Arrays.copyOfRange(payload, layout.userAgentOffset(), layout.userAgentEnd());
     }
 
     /** Best block height of the sender, if present. */
     public OptionalInt startHeight() {
-        if (!hasStartHeight) {
+        if (!layout.hasStartHeight()) {
             return OptionalInt.empty();
         }
-        int at = userAgentOffset + userAgentLength;
+        int at = layout.userAgentEnd();
         return OptionalInt.of(readLE32(at));
     }
 
     /** BIP37 relay flag (any non-zero byte is true), if present; Core assumes true when absent. */
     public Optional<Boolean> relay() {
-        if (!hasRelay) {
+        if (!layout.hasRelay()) {
             return Optional.empty();
         }
-        return Optional.of(payload[userAgentOffset + userAgentLength + 4] != 0);
+        return Optional.of(payload[layout.userAgentEnd() + 4] != 0);
     }
 
     /** Payload length in bytes. */
@@ -242,21 +186,21 @@ public final class VersionMessage {
         if (!hasUserAgent()) {
             return new UserAgentRewrite(payload.clone(), Outcome.NO_USER_AGENT);
         }
-        int newLength = userAgentLength + suffix.length();
+        int newLength = layout.userAgentLength() + suffix.length();
         if (newLength > V1Protocol.MAX_SUBVERSION_LENGTH) {
             return new UserAgentRewrite(payload.clone(), Outcome.TOO_LONG);
         }
-        int oldFieldSize = CompactSize.encodedSize(userAgentLength);
+        int oldFieldSize = CompactSize.encodedSize(layout.userAgentLength());
         int newFieldSize = CompactSize.encodedSize(newLength);
         byte[] out = new byte[payload.length + suffix.length() + newFieldSize - oldFieldSize];
-        System.arraycopy(payload, 0, out, 0, userAgentFieldOffset);
-        int w = userAgentFieldOffset + CompactSize.write(newLength, out, userAgentFieldOffset);
-        System.arraycopy(payload, userAgentOffset, out, w, userAgentLength);
-        w += userAgentLength;
+        System.arraycopy(payload, 0, out, 0, layout.userAgentFieldOffset());
+        int w = layout.userAgentFieldOffset() + CompactSize.write(newLength, out, layout.userAgentFieldOffset());
+        System.arraycopy(payload, layout.userAgentOffset(), out, w, layout.userAgentLength());
+        w += layout.userAgentLength();
         for (int i = 0; i < suffix.length(); i++) {
             out[w++] = (byte) suffix.charAt(i);
         }
-        int rest = userAgentOffset + userAgentLength;
+        int rest = layout.userAgentEnd();
         System.arraycopy(payload, rest, out, w, payload.length - rest);
         return new UserAgentRewrite(out, Outcome.APPENDED);
     }
@@ -319,8 +263,8 @@ public final class VersionMessage {
 
     @Override
     public String toString() {
-        return "VersionMessage[version=" + version() + ", userAgent=\"" + V1Protocol.escape(payload, userAgentOffset,
-                userAgentLength) + "\", addrRecv=" + addrRecv().map(Object::toString).orElse("unspecified") + ", "
+        return "VersionMessage[version=" + version() + ", userAgent=\"" + V1Protocol.escape(payload, layout.userAgentOffset(),
+                layout.userAgentLength()) + "\", addrRecv=" + addrRecv().map(Object::toString).orElse("unspecified") + ", "
                 + payload.length + " bytes]";
     }
 }
