@@ -112,11 +112,19 @@ public final class HttpListener implements AutoCloseable {
         }
     }
 
-    /** All slots busy: a short 503 fits in the fresh socket's send buffer, so this never blocks. */
+    /**
+     * All slots busy: a short 503 (head and body) fits in the fresh socket's send buffer, so this
+     * never blocks. The request bytes already received are discarded before the close, since closing
+     * with unread input sends a reset that can destroy the answer before the client reads it.
+     */
     private void refuse(Socket s) {
         log.event(EventLog.Level.DEBUG, "http_refused").with("reason", "all " + limits.maxClients() + " slots busy").log();
+        HttpResponse busy = HttpResponse.text(503, "busy: too many concurrent requests\n");
         try (s) {
-            s.getOutputStream().write(HttpResponse.text(503, "busy: too many concurrent requests\n").head());
+            s.getOutputStream().write(busy.head());
+            s.getOutputStream().write(busy.body());
+            s.shutdownOutput();
+            s.getInputStream().skip(s.getInputStream().available());
         } catch (IOException ignored) {
             // the client went away: nothing to tell it
         }

@@ -65,6 +65,7 @@ class MetricsStalledClientTest {
             third.setSoTimeout((int) DEADLINE.toMillis());
             String answer = new String(third.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(answer.startsWith("HTTP/1.1 503 "), answer);
+            assertTrue(answer.endsWith("\r\n\r\nbusy: too many concurrent requests\n"), "the body its Content-Length announces: " + answer);
             first.close();
             second.close();
             // the two slots come back once their clients are gone
