@@ -43,7 +43,7 @@ final class Connection implements SessionActions {
 
     private final long id;
     private final EventLoop loop;
-    private final ProxyServer server;
+    private final ConnectionHost server;
     private final EngineConfig config;
     private final EventLog log;
     private final SocketChannel client;
@@ -85,7 +85,7 @@ final class Connection implements SessionActions {
     private Throwable internalError;
     /** Set once finished: why, or empty for a clean close. */
     private Optional<CloseCause> closedWith = Optional.empty();
-    /** This connection's share of {@link ProxyServer#heldBytes()}. */
+    /** This connection's share of {@code ProxyServer.heldBytes()}. */
     private long reportedHeld;
     /** Reading was stopped only because all connections together are over the memory budget. */
     private boolean pausedByBudget;
@@ -97,7 +97,7 @@ final class Connection implements SessionActions {
      * @param listener the kind of listener the client came in on (for the destination policy)
      * @param dialFrom connect to the peer from this (non-local) address, with IP_TRANSPARENT
      */
-    Connection(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress,
+    Connection(long id, EventLoop loop, ConnectionHost server, SocketChannel client, InetSocketAddress clientAddress,
             SessionFactory sessions, Optional<Destination> redirect, Optional<Socks5Handover> socks,
             DestinationPolicy.Listener listener, Optional<java.net.InetAddress> dialFrom) throws IOException {
         this.id = id;
@@ -171,7 +171,7 @@ final class Connection implements SessionActions {
     public void connectPeer(InetSocketAddress address) {
         dropPeer();
         int attempt = ++peerAttempt;
-        Optional<Socks5Config.Upstream> upstream = server.socks5().upstream().filter(u -> u.carries(address));
+        Optional<Socks5Config.Upstream> upstream = server.upstreamFor(address);
         upstreamHop = upstream.map(Socks5Config.Upstream::address).orElse(null);
         log.info("connect").with("conn", id).with("dest", Endpoints.format(address))
                 .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
@@ -180,7 +180,7 @@ final class Connection implements SessionActions {
                 .with("transport", session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null))
                 .log();
         if (upstream.isPresent()) {
-            upstreamHandshake = new Socks5Client(address, Optional.of(UpstreamCredentials.random(server.settings().rng())));
+            upstreamHandshake = new Socks5Client(address, Optional.of(UpstreamCredentials.random(server.rng())));
             open(upstream.get().address());
         } else if (address.isUnresolved()) {
             server.resolver().resolve(address.getHostString(), (ip, failure) -> loop.execute(() -> event(() -> {

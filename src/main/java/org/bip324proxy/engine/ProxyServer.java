@@ -5,6 +5,7 @@ import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
@@ -41,7 +42,7 @@ import org.bip324proxy.relay.SessionSettings;
  * The proxy: listening sockets, a few event-loop threads, and one {@link Connection} per client.
  * The first loop also accepts; accepted sockets are spread over the loops round-robin.
  */
-public final class ProxyServer implements AutoCloseable {
+public final class ProxyServer implements AutoCloseable, ConnectionHost {
     /** Event-loop threads are named this plus their index. */
     public static final String LOOP_THREAD_PREFIX = "bip324-loop-";
     /** Checksum worker threads ({@link ChecksumWorkers}) are named this plus their index. */
@@ -369,8 +370,9 @@ public final class ProxyServer implements AutoCloseable {
      * its name resolved to), if it must not: the destination policy, plus the rule that .onion
      * names need an upstream proxy that carries them.
      */
-    Optional<String> destinationRefusal(InetSocketAddress target, DestinationPolicy.Listener listener) {
-        if (target.isUnresolved() && Socks5Config.isOnion(target) && socks5.upstream().filter(u -> u.carries(target)).isEmpty()) {
+    @Override
+    public Optional<String> destinationRefusal(InetSocketAddress target, DestinationPolicy.Listener listener) {
+        if (target.isUnresolved() && Socks5Config.isOnion(target) && upstreamFor(target).isEmpty()) {
             return Optional.of(".onion destinations are only reachable through --upstream-socks5 (e.g. Tor)");
         }
         DestinationPolicy.Verdict v = settings.destinationPolicy().check(new Destination(target, Destination.Source.SOCKS5),
@@ -391,7 +393,8 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Called on the connection's own loop thread, which alone touches that loop's set. */
-    void connectionClosed(Connection c) {
+    @Override
+    public void connectionClosed(Connection c) {
         active.decrementAndGet();
         sourceLimits.release(sources.remove(c.id()));
         loopConnections.get(c.loop()).remove(c);
@@ -473,7 +476,8 @@ public final class ProxyServer implements AutoCloseable {
      * What a connection holds (queues and partial messages) changed by {@code delta} bytes to
      * {@code connectionTotal}. Crossing the memory budget either way is logged once.
      */
-    void heldBytesChanged(long delta, long connectionTotal) {
+    @Override
+    public void heldBytesChanged(long delta, long connectionTotal) {
         long total = heldBytes.addAndGet(delta);
         if (connectionTotal > peakHeldBytes.get()) {
             peakHeldBytes.accumulateAndGet(connectionTotal, Math::max);
@@ -487,7 +491,8 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** True while all connections together hold more than the memory budget: nothing is read. */
-    boolean overMemoryBudget() {
+    @Override
+    public boolean overMemoryBudget() {
         return heldBytes.get() >= config.memoryBudget();
     }
 
@@ -527,19 +532,32 @@ public final class ProxyServer implements AutoCloseable {
         return peakHeldBytes.get();
     }
 
-    ChecksumWorkers checksumWorkers() {
+    @Override
+    public ChecksumWorkers checksumWorkers() {
         return checksumWorkers;
     }
 
-    Resolver resolver() {
+    @Override
+    public Resolver resolver() {
         return resolver;
+    }
+
+    @Override
+    public Optional<Socks5Config.Upstream> upstreamFor(InetSocketAddress target) {
+        return socks5.upstream().filter(u -> u.carries(target));
+    }
+
+    @Override
+    public SecureRandom rng() {
+        return settings.rng();
     }
 
     Socks5Config socks5() {
         return socks5;
     }
 
-    EngineConfig config() {
+    @Override
+    public EngineConfig config() {
         return config;
     }
 
@@ -547,7 +565,8 @@ public final class ProxyServer implements AutoCloseable {
         return settings;
     }
 
-    EventLog log() {
+    @Override
+    public EventLog log() {
         return log;
     }
 
