@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +87,7 @@ public final class SelftestCommand implements Callable<Integer> {
                     throw new IOException("the pong did not carry the ping's nonce");
                 }
                 proxySide = proxy.snapshot(DEADLINE).connections().stream().map(ConnectionSnapshot::sessionId)
-                        .findFirst().orElseThrow(() -> new IOException("the proxy reports no live session"));
+                        .flatMap(Optional::stream).findFirst().orElseThrow(() -> new IOException("the proxy reports no live session"));
             }
             String peerSide = peer.sessionIds().stream().findFirst()
                     .orElseThrow(() -> new IOException("the responder completed no BIP324 handshake"));

@@ -7,12 +7,14 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.bip324proxy.control.ControlClient;
 import org.bip324proxy.control.ControlClient.ControlException;
+import org.bip324proxy.control.SnapshotJson;
+import org.bip324proxy.control.StatusReport;
 import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.relay.ProxySession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,18 +67,16 @@ public final class SessionsCommand implements Callable<Integer> {
             return StatusCommand.NOT_RUNNING;
         }
         try (ControlClient client = ControlClient.connect(path.get())) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> status = (Map<String, Object>) client.request("status").get("status");
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> connections = (List<Map<String, Object>>) status.get("connections");
+            StatusReport status = SnapshotJson.read(client.request("status").get("status"));
             List<String> ids = new ArrayList<>();
             List<String> unencrypted = new ArrayList<>();
-            for (Map<String, Object> c : connections) {
-                if (c.get("destination") instanceof String dest && query.matches(dest)) {
-                    if (c.get("session_id") instanceof String id) {
-                        ids.add(id);
+            for (StatusReport.Row c : status.connections()) {
+                if (c.destination().filter(query::matches).isPresent()) {
+                    if (c.sessionId().isPresent()) {
+                        ids.add(c.sessionId().get());
                     } else {
-                        unencrypted.add("conn " + c.get("id") + " (transport " + c.get("transport") + ", phase " + c.get("phase") + ")");
+                        unencrypted.add("conn " + c.id() + " (transport " + c.transport().map(ProxySession.Transport::logName).orElse(null)
+                                + ", phase " + c.phase().logName() + ")");
                     }
                 }
             }
@@ -88,6 +88,9 @@ public final class SessionsCommand implements Callable<Integer> {
                 return 1;
             }
             return 0;
+        } catch (IllegalArgumentException e) { // the answer is not a status document
+            err.println("bip324-proxy sessions: " + e.getMessage());
+            return 1;
         } catch (ControlException e) {
             err.println("bip324-proxy sessions: " + e.getMessage());
             return switch (e.failure()) {

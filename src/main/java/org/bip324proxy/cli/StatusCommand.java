@@ -3,13 +3,14 @@ package org.bip324proxy.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.bip324proxy.control.ControlClient;
 import org.bip324proxy.control.ControlClient.ControlException;
 import org.bip324proxy.control.JsonCodec;
+import org.bip324proxy.control.SnapshotJson;
+import org.bip324proxy.control.StatusReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,11 +64,9 @@ public final class StatusCommand implements Callable<Integer> {
         }
         try (ControlClient client = ControlClient.connect(path.get())) {
             do {
-                Map<String, Object> answer = client.request("status");
-                @SuppressWarnings("unchecked")
-                Map<String, Object> status = (Map<String, Object>) answer.get("status");
+                StatusReport status = SnapshotJson.read(client.request("status").get("status"));
                 if (json) {
-                    out.println(JsonCodec.write(status));
+                    out.println(JsonCodec.write(SnapshotJson.write(status)));
                 } else {
                     if (watch) {
                         out.print("\033[H\033[2J"); // home and clear, like top
@@ -80,6 +79,9 @@ public final class StatusCommand implements Callable<Integer> {
                 }
             } while (watch);
             return 0;
+        } catch (IllegalArgumentException e) { // the answer is not a status document
+            err.println("bip324-proxy status: " + e.getMessage());
+            return 1;
         } catch (ControlException e) {
             err.println("bip324-proxy status: " + e.getMessage());
             return switch (e.failure()) {

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.bip324proxy.log.EventLog;
 import org.bip324proxy.log.StackTop;
 import org.bip324proxy.os.ListenerOptions;
@@ -177,7 +178,7 @@ final class Connection implements SessionActions {
                 .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
                 .with("upstream", upstreamHop != null ? Endpoints.format(upstreamHop) : null)
                 .with("network", session.network().map(n -> n.name()).orElse(null))
-                .with("transport", session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null))
+                .with("transport", session.transport().map(ProxySession.Transport::logName).orElse(null))
                 .log();
         if (upstream.isPresent()) {
             upstreamHandshake = new Socks5Client(address, Optional.of(UpstreamCredentials.random(server.rng())));
@@ -673,17 +674,13 @@ final class Connection implements SessionActions {
                 .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
                 .with("upstream", upstreamHop != null ? Endpoints.format(upstreamHop) : null)
                 .with("network", session.network().map(n -> n.name()).orElse(null))
-                .with("transport", session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null))
+                .with("transport", session.transport().map(ProxySession.Transport::logName).orElse(null))
                 .with("session_id", s.sessionId())
                 .with("outcome", closedWith.isPresent() ? "error" : "ok")
                 .with("cause", closeLabel())
                 .with("reason", closedWith.map(CloseCause::describe).orElse(null))
                 .with("rule", session.refusal().map(v -> v.rule().logName()).orElse(null))
-                .with("client_in", s.clientBytesIn()).with("client_out", s.clientBytesOut())
-                .with("peer_in", s.peerBytesIn()).with("peer_out", s.peerBytesOut())
-                .with("msgs_to_peer", s.messagesToPeer()).with("msgs_to_client", s.messagesToClient())
-                .with("decoys", s.decoysReceived() > 0 ? s.decoysReceived() : null)
-                .with("unknown_ids", s.unknownShortIds() > 0 ? s.unknownShortIds() : null)
+                .withAll(TrafficFields.closeLine(s.snapshot()))
                 .with("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
                 .log();
     }
@@ -713,16 +710,11 @@ final class Connection implements SessionActions {
 
     /** This connection now; call on its loop thread. */
     ConnectionSnapshot snapshot(long now) {
-        Optional<Destination> dest = session.destination();
-        return new ConnectionSnapshot(id, session.direction().logName(), Endpoints.format(clientAddress),
-                dest.map(d -> Endpoints.format(d.address())).orElse(null),
-                dest.map(d -> d.source().logName()).orElse(null),
-                upstreamHop != null ? Endpoints.format(upstreamHop) : null,
-                session.network().map(n -> n.name()).orElse(null),
-                session.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null),
-                session.phase().name().toLowerCase(java.util.Locale.ROOT),
-                session.stats().sessionId(), (now - openedAt) / 1_000_000,
-                handshakeNanos < 0 ? -1 : handshakeNanos / 1_000_000, session.stats().snapshot());
+        return new ConnectionSnapshot(id, session.direction(), clientAddress, session.destination(),
+                Optional.ofNullable(upstreamHop), session.network(), session.transport(), session.phase(),
+                Optional.ofNullable(session.stats().sessionId()), (now - openedAt) / 1_000_000,
+                handshakeNanos < 0 ? OptionalLong.empty() : OptionalLong.of(handshakeNanos / 1_000_000),
+                session.stats().snapshot());
     }
 
     long id() {

@@ -58,10 +58,7 @@ public final class GracefulShutdown {
         TrafficStats t = s.total();
         log.info("stopped").with("uptime_ms", s.uptimeMillis()).with("connections", s.opened())
                 .with("v2_handshakes", s.handshakes())
-                .with("client_in", t.clientBytesIn()).with("client_out", t.clientBytesOut())
-                .with("peer_in", t.peerBytesIn()).with("peer_out", t.peerBytesOut())
-                .with("msgs_to_peer", t.messagesToPeerTotal()).with("msgs_to_client", t.messagesToClientTotal())
-                .with("decoys", t.decoysReceived()).with("unknown_ids", t.unknownShortIds())
+                .withAll(TrafficFields.all(t))
                 .with("framing_saving_bytes", t.framingSaving()).log();
     }
 }

@@ -74,6 +74,12 @@ public final class EventLog {
             return this;
         }
 
+        /** Adds every field of {@code more}, in its order (null values left out). */
+        public Line withAll(Map<String, ?> more) {
+            more.forEach(this::with);
+            return this;
+        }
+
         public void log() {
             if (level.compareTo(threshold) < 0) {
                 return;

@@ -1,12 +1,17 @@
 package org.bip324proxy.metrics;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.relay.Destination;
+import org.bip324proxy.relay.Endpoints;
+import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.RelaySession;
+import org.bip324proxy.relay.TrafficCounter;
 import org.bip324proxy.relay.TrafficStats;
 import org.bip324proxy.relay.V1FallbackPolicy;
 
@@ -18,6 +23,8 @@ import org.bip324proxy.relay.V1FallbackPolicy;
 public final class PrometheusText {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final String P = "bip324_proxy_";
+    /** The label value of a transport or destination source not known yet. */
+    private static final String NONE = "none";
 
     private final StringBuilder sb = new StringBuilder();
 
@@ -38,8 +45,11 @@ public final class PrometheusText {
         family("uptime_seconds", "gauge", "Seconds since the proxy started.");
         sample("uptime_seconds", "", s.uptimeMillis() / 1000.0);
         family("connections_open", "gauge", "Client connections open now, by transport (none = not chosen yet).");
-        Map<String, Long> open = new TreeMap<>(Map.of("v2", 0L, "passthrough", 0L, "v1_fallback", 0L, "none", 0L));
-        s.connections().forEach(c -> open.merge(c.transport() == null ? "none" : c.transport(), 1L, Long::sum));
+        Map<String, Long> open = new TreeMap<>(Map.of(NONE, 0L));
+        for (ProxySession.Transport transport : ProxySession.Transport.values()) {
+            open.put(transport.logName(), 0L);
+        }
+        s.connections().forEach(c -> open.merge(c.transport().map(ProxySession.Transport::logName).orElse(NONE), 1L, Long::sum));
         open.forEach((k, v) -> sample("connections_open", label("transport", k), v));
         family("connections_open_by_direction", "gauge",
                 "Connections open now, by direction (outbound: local clients out to peers; inbound: peers in to the protected node).");
@@ -47,18 +57,18 @@ public final class PrometheusText {
         for (RelaySession.Direction d : RelaySession.Direction.values()) {
             byDirection.put(d.logName(), 0L);
         }
-        s.connections().forEach(c -> byDirection.merge(c.direction(), 1L, Long::sum));
+        s.connections().forEach(c -> byDirection.merge(c.direction().logName(), 1L, Long::sum));
         byDirection.forEach((k, v) -> sample("connections_open_by_direction", label("direction", k), v));
         family("connections_open_by_source", "gauge",
                 "Client connections open now, by how their destination was found (none = not known yet).");
-        Map<String, Long> bySource = new TreeMap<>(Map.of("none", 0L));
+        Map<String, Long> bySource = new TreeMap<>(Map.of(NONE, 0L));
         for (Destination.Source source : Destination.Source.values()) {
             bySource.put(source.logName(), 0L);
         }
-        s.connections().forEach(c -> bySource.merge(c.via() == null ? "none" : c.via(), 1L, Long::sum));
+        s.connections().forEach(c -> bySource.merge(c.destination().map(d -> d.source().logName()).orElse(NONE), 1L, Long::sum));
         bySource.forEach((k, v) -> sample("connections_open_by_source", label("source", k), v));
         family("connections_open_through_upstream", "gauge", "Client connections whose peer is reached through --upstream-socks5.");
-        sample("connections_open_through_upstream", "", s.connections().stream().filter(c -> c.upstream() != null).count());
+        sample("connections_open_through_upstream", "", s.connections().stream().filter(c -> c.upstream().isPresent()).count());
         family("connections_opened_total", "counter", "Client connections accepted since start.");
         sample("connections_opened_total", "", s.opened());
         family("connections_closed_total", "counter", "Client connections finished since start, by cause (ok: cleanly).");
@@ -67,20 +77,7 @@ public final class PrometheusText {
         sample("handshakes_total", "", s.handshakes());
         family("handshake_seconds_total", "counter", "Total time of the completed BIP324 handshakes.");
         sample("handshake_seconds_total", "", s.handshakeNanos() / 1e9);
-        family("bytes_total", "counter", "Bytes on the v1 (client) and v2 (peer) sides.");
-        sample("bytes_total", label("side", "v1", "direction", "in"), t.clientBytesIn());
-        sample("bytes_total", label("side", "v1", "direction", "out"), t.clientBytesOut());
-        sample("bytes_total", label("side", "v2", "direction", "in"), t.peerBytesIn());
-        sample("bytes_total", label("side", "v2", "direction", "out"), t.peerBytesOut());
-        family("messages_total", "counter", "Messages relayed, by direction and v1 command.");
-        t.messagesToPeer().forEach((cmd, n) -> sample("messages_total", label("direction", "to_peer", "command", cmd), n));
-        t.messagesToClient().forEach((cmd, n) -> sample("messages_total", label("direction", "to_client", "command", cmd), n));
-        family("decoys_received_total", "counter", "BIP324 decoy packets received from peers.");
-        sample("decoys_received_total", "", t.decoysReceived());
-        family("unknown_short_ids_dropped_total", "counter", "Packets dropped for an unknown short message ID.");
-        sample("unknown_short_ids_dropped_total", "", t.unknownShortIds());
-        family("malformed_types_dropped_total", "counter", "Packets dropped for an empty or invalid message type.");
-        sample("malformed_types_dropped_total", "", t.malformedTypes());
+        traffic(t);
         family("framing_bytes_total", "counter",
                 "Bytes the relayed messages take in v1 framing (24-byte header) and as BIP324 packets.");
         sample("framing_bytes_total", label("framing", "v1"), t.v1Framed());
@@ -100,22 +97,34 @@ public final class PrometheusText {
         sample("known_v2_destinations", "", f.knownV2());
     }
 
+    /** The {@link TrafficCounter}s, each in its metric family (message counters by command). */
+    private void traffic(TrafficStats t) {
+        String family = null;
+        for (TrafficCounter c : TrafficCounter.values()) {
+            TrafficCounter.Metric m = c.metric();
+            if (!m.family().equals(family)) {
+                family = m.family();
+                family(family, "counter", m.help());
+            }
+            if (c.byCommand()) {
+                c.commands(t).forEach((cmd, n) -> sample(m.family(), label(m.labels(), "command", cmd), n));
+            } else {
+                sample(m.family(), label(m.labels()), c.of(t));
+            }
+        }
+    }
+
     private void perConnection(ProxySnapshot s) {
         family("connection_bytes", "gauge", "Bytes of one live connection, by side and direction.");
         for (ConnectionSnapshot c : s.connections()) {
             TrafficStats t = c.traffic();
-            String id = String.valueOf(c.id());
-            String dest = c.destination() == null ? "" : c.destination();
-            String sid = c.sessionId() == null ? "" : c.sessionId();
-            sample("connection_bytes", peer(id, dest, sid, "v1", "in"), t.clientBytesIn());
-            sample("connection_bytes", peer(id, dest, sid, "v1", "out"), t.clientBytesOut());
-            sample("connection_bytes", peer(id, dest, sid, "v2", "in"), t.peerBytesIn());
-            sample("connection_bytes", peer(id, dest, sid, "v2", "out"), t.peerBytesOut());
+            List<String> connection = List.of("conn", String.valueOf(c.id()),
+                    "destination", c.destination().map(d -> Endpoints.format(d.address())).orElse(""),
+                    "session_id", c.sessionId().orElse(""));
+            for (TrafficCounter counter : TrafficCounter.BYTES) {
+                sample("connection_bytes", label(connection, counter.metric().labels()), counter.of(t));
+            }
         }
-    }
-
-    private static String peer(String id, String dest, String sid, String side, String direction) {
-        return label("conn", id, "destination", dest, "session_id", sid, "side", side, "direction", direction);
     }
 
     private void family(String name, String type, String help) {
@@ -129,6 +138,17 @@ public final class PrometheusText {
 
     private void sample(String name, String labels, double value) {
         sb.append(P).append(name).append(labels).append(' ').append(String.format(Locale.ROOT, "%.3f", value)).append('\n');
+    }
+
+    /** The labels of {@code kv} then {@code more}; nothing at all when there are none. */
+    private static String label(List<String> kv, String... more) {
+        List<String> all = new ArrayList<>(kv);
+        all.addAll(List.of(more));
+        return all.isEmpty() ? "" : label(all.toArray(String[]::new));
+    }
+
+    private static String label(List<String> kv, List<String> more) {
+        return label(kv, more.toArray(String[]::new));
     }
 
     /** {@code {k1="v1",k2="v2"}} with values escaped as the format requires (backslash, quote, newline). */

@@ -244,7 +244,7 @@ public sealed interface CloseCause {
             implements CloseCause {
         @Override
         public String label() {
-            return "timeout_" + phase.name().toLowerCase(Locale.ROOT);
+            return "timeout_" + phase.logName();
         }
 
         @Override

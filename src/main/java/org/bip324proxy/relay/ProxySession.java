@@ -48,10 +48,24 @@ import org.bip324proxy.v2.V2Transport;
  */
 public final class ProxySession implements RelaySession {
     /** Where the session is; the engine arms the matching timeout. */
-    public enum Phase { FIRST_MESSAGE, CONNECTING, HANDSHAKE, RELAY, CLOSED }
+    public enum Phase {
+        FIRST_MESSAGE, CONNECTING, HANDSHAKE, RELAY, CLOSED;
+
+        /** The name in logs, the status document and metrics: {@code first_message}. */
+        public String logName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** What is spoken to the peer. */
-    public enum Transport { V2, PASSTHROUGH, V1_FALLBACK }
+    public enum Transport {
+        V2, PASSTHROUGH, V1_FALLBACK;
+
+        /** The name in logs, the status document and metrics: {@code v1_fallback}. */
+        public String logName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /**
      * Payloads this large (blocks, mostly) are hashed for their v1 checksum off the event loop:

@@ -52,7 +52,7 @@ class GracefulShutdownIT {
             assertEquals(143, proxy.awaitExit(Duration.ofSeconds(20)), "exit status of a JVM stopped by SIGTERM");
             String stopped = proxy.awaitLog("(INFO stopped .*)", Duration.ofSeconds(1));
             assertTrue(stopped.contains("connections=1 v2_handshakes=1"), stopped);
-            assertTrue(stopped.contains("msgs_to_peer=2 msgs_to_client=2"), stopped);
+            assertTrue(stopped.contains("messages_to_peer=2 messages_to_client=2"), stopped);
         }
     }
 

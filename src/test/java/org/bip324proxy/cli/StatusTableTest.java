@@ -3,14 +3,19 @@ package org.bip324proxy.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalLong;
 import org.bip324proxy.control.JsonCodec;
 import org.bip324proxy.control.SnapshotJson;
+import org.bip324proxy.control.StatusReport;
 import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
+import org.bip324proxy.relay.Destination;
+import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.TrafficStats;
 import org.bip324proxy.relay.V1FallbackPolicy;
+import org.bip324proxy.testsupport.Snapshots;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -37,14 +42,15 @@ class StatusTableTest {
     @Test
     void eachConnectionShowsItsDirection() {
         List<ConnectionSnapshot> connections = List.of(
-                new ConnectionSnapshot(1, "outbound", "127.0.0.1:40000", "192.0.2.1:8333", "original_dst", null, "mainnet",
-                        "v2", "relay", null, 1000, 5, TrafficStats.ZERO),
-                new ConnectionSnapshot(2, "inbound", "198.51.100.7:51000", "127.0.0.1:8334", "configured", null, "mainnet",
-                        "v2", "relay", null, 1000, 5, TrafficStats.ZERO));
+                Snapshots.relaying(1, RelaySession.Direction.OUTBOUND, new InetSocketAddress("127.0.0.1", 40000),
+                        new Destination(new InetSocketAddress("192.0.2.1", 8333), Destination.Source.SO_ORIGINAL_DST),
+                        OptionalLong.of(5), TrafficStats.ZERO),
+                Snapshots.relaying(2, RelaySession.Direction.INBOUND, new InetSocketAddress("198.51.100.7", 51000),
+                        new Destination(new InetSocketAddress("127.0.0.1", 8334), Destination.Source.CONFIGURED),
+                        OptionalLong.of(5), TrafficStats.ZERO));
         ProxySnapshot s = new ProxySnapshot(1000, List.of("127.0.0.1:1324"), connections, TrafficStats.ZERO, 2, java.util.Map.of(), 2, 0,
                 V1FallbackPolicy.Counts.NONE);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> status = (Map<String, Object>) JsonCodec.parse(JsonCodec.write(SnapshotJson.of(s)));
+        StatusReport status = SnapshotJson.read(JsonCodec.parse(JsonCodec.write(SnapshotJson.of(s))));
         List<String> lines = StatusTable.render(status).lines().toList();
         int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("ID ")).findFirst().orElseThrow());
         assertTrue(lines.get(header).startsWith("ID  DIRECTION  CLIENT"), lines.get(header));

@@ -87,7 +87,7 @@ class FailureIntegrationTest {
             }
             assertEquals(List.of(), after, "nothing may come back after the bad block; log:\n" + proxy.log());
             CloseLine.assertCause("v1_protocol_error", proxy.awaitClose(1));
-            assertTrue(proxy.awaitClose(1).contains(" msgs_to_client=2 "), "version and the good block only: " + proxy.log());
+            assertTrue(proxy.awaitClose(1).contains(" messages_to_client=2 "), "version and the good block only: " + proxy.log());
         }
     }
 
@@ -153,7 +153,7 @@ class FailureIntegrationTest {
             assertNull(client.receive(), "expected EOF after the last echo");
             String close = proxy.awaitClose(1);
             CloseLine.assertCause("ok", close);
-            assertTrue(close.contains(" msgs_to_client=201 "), close);
+            assertTrue(close.contains(" messages_to_client=201 "), close);
         }
     }
 
@@ -187,7 +187,7 @@ class FailureIntegrationTest {
             client.shutdownOutput();
             String close = proxy.awaitClose(1);
             CloseLine.assertCause("ok", close);
-            assertTrue(close.contains(" msgs_to_peer=152 "), close);
+            assertTrue(close.contains(" messages_to_peer=152 "), close);
         }
     }
 

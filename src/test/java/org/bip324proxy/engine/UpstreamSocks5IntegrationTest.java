@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bip324proxy.relay.Destination;
 import org.bip324proxy.socks5.Socks5Exception;
 import org.bip324proxy.socks5.Socks5Reply;
 import org.bip324proxy.socks5.Socks5Server;
@@ -52,8 +53,8 @@ class UpstreamSocks5IntegrationTest {
                 String hop = org.bip324proxy.relay.Endpoints.format(tor.address());
                 ProxySnapshot snapshot = proxy.server().snapshot(TIMEOUT);
                 ConnectionSnapshot c = snapshot.connections().get(0);
-                assertEquals("socks5", c.via());
-                assertEquals(hop, c.upstream());
+                assertEquals(Optional.of(new Destination(onion, Destination.Source.SOCKS5)), c.destination());
+                assertEquals(Optional.of(tor.address()), c.upstream());
                 Object json = ((List<?>) org.bip324proxy.control.SnapshotJson.of(snapshot).get("connections")).get(0);
                 assertEquals(hop, ((Map<?, ?>) json).get("upstream"), "status --json");
                 String metrics = org.bip324proxy.metrics.PrometheusText.render(snapshot, false);

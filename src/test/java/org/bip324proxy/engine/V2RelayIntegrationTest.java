@@ -140,8 +140,8 @@ class V2RelayIntegrationTest {
         }
         String close = echo(V2EchoPeer.Options.of(Network.MAINNET.magic()).withDecoys(), messages);
         // one decoy after the peer's version packet, one before each of its 51 replies (VERSION + 50)
-        assertTrue(close.contains(" decoys=52 "), close);
-        assertTrue(close.contains(" msgs_to_client=51 "), close);
+        assertTrue(close.contains(" decoys_received=52 "), close);
+        assertTrue(close.contains(" messages_to_client=51 "), close);
     }
 
     @Test
@@ -157,7 +157,7 @@ class V2RelayIntegrationTest {
                 EchoExchange.run(client, List.of(V1Message.of("inv", new byte[37]), V1Message.of("headers", new byte[81])), proxy::log);
             }
             String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" decoys=3 "), close);
+            assertTrue(close.contains(" decoys_received=3 "), close);
             assertTrue(close.contains(" session_id=" + peer.sessionId().get(10, java.util.concurrent.TimeUnit.SECONDS) + " "), close);
         }
     }
@@ -185,8 +185,8 @@ class V2RelayIntegrationTest {
             messages.add(V1Message.of("getheaders", new byte[] {(byte) i, 1}));
         }
         String close = echo(V2EchoPeer.Options.of(Network.MAINNET.magic()).withUnknownIds(), messages);
-        assertTrue(close.contains(" unknown_ids=11 "), close);
-        assertTrue(close.contains(" msgs_to_client=11 "), close);
+        assertTrue(close.contains(" unknown_short_ids_dropped=11 "), close);
+        assertTrue(close.contains(" messages_to_client=11 "), close);
     }
 
     @ParameterizedTest
@@ -241,13 +241,13 @@ class V2RelayIntegrationTest {
                 assertNull(client.receive(), "expected EOF after the last echo");
             }
             String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" msgs_to_peer=" + (messages.size() + 1) + " "), close);
+            assertTrue(close.contains(" messages_to_peer=" + (messages.size() + 1) + " "), close);
             return close;
         }
     }
 
     private static long peerBytesIn(String closeLine) {
-        var m = java.util.regex.Pattern.compile(" peer_in=(\\d+) ").matcher(closeLine);
+        var m = java.util.regex.Pattern.compile(" v2_bytes_in=(\\d+) ").matcher(closeLine);
         assertTrue(m.find(), closeLine);
         return Long.parseLong(m.group(1));
     }

@@ -10,14 +10,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.http.HttpListener;
+import org.bip324proxy.relay.Destination;
+import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.TrafficStats;
 import org.bip324proxy.testsupport.HeadlessChromium;
 import org.bip324proxy.testsupport.InProcessProxy;
+import org.bip324proxy.testsupport.Snapshots;
 import org.bip324proxy.testsupport.V1EchoPeer;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -34,8 +38,8 @@ import org.junit.jupiter.api.Test;
 class DashboardBrowserTest {
     private static final Duration BUDGET = Duration.ofSeconds(4);
     private static final byte[] NONCE = {9, 8, 7, 6, 5, 4, 3, 2};
-    /** A destination as a hostile snapshot could carry it: markup must arrive as text. */
-    private static final String MARKUP = "<img id=\"pwned\" src=x onerror=\"document.title='pwned'\">:8333";
+    /** A destination as a SOCKS5 client could name it (a domain name is any bytes): markup must arrive as text. */
+    private static final String MARKUP = "<img id=\"pwned\" src=x onerror=\"document.title='pwned'\">";
 
     @Test
     void showsALiveSessionItsBytesARefusalAndMarkupAsText() throws Exception {
@@ -87,8 +91,9 @@ class DashboardBrowserTest {
 
     private static ProxySnapshot withHostileConnection(ProxySnapshot s) {
         List<ConnectionSnapshot> connections = new ArrayList<>(s.connections());
-        connections.add(new ConnectionSnapshot(999_999, "outbound", "127.0.0.1:1", MARKUP, "addr_recv", null, "<b>net</b>", "v2", "relay",
-                null, 1000, -1, TrafficStats.ZERO));
+        connections.add(Snapshots.relaying(999_999, RelaySession.Direction.OUTBOUND, new InetSocketAddress("127.0.0.1", 1),
+                new Destination(InetSocketAddress.createUnresolved(MARKUP, 8333), Destination.Source.SOCKS5), OptionalLong.empty(),
+                TrafficStats.ZERO));
         return new ProxySnapshot(s.uptimeMillis(), s.listen(), connections, s.total(), s.opened(), s.closedByCause(),
                 s.handshakes(), s.handshakeNanos(), s.fallback());
     }

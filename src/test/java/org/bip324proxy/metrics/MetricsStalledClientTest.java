@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.bip324proxy.control.JsonCodec;
 import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
@@ -78,8 +80,9 @@ class MetricsStalledClientTest {
     void aLargeAnswerIsNotCutOffByTheRequestTimeout() throws Exception {
         List<ConnectionSnapshot> many = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            many.add(new ConnectionSnapshot(i, "outbound", "127.0.0.1:1", "192.0.2.1:8333", "addr_recv", null, "mainnet", "v2", "relay",
-                    "ab".repeat(32), 1, 1, TrafficStats.ZERO));
+            ConnectionSnapshot c = org.bip324proxy.testsupport.Snapshots.outbound(i, 0);
+            many.add(new ConnectionSnapshot(c.id(), c.direction(), c.client(), c.destination(), c.upstream(), c.network(), c.transport(),
+                    c.phase(), Optional.of("ab".repeat(32)), 1, OptionalLong.of(1), c.traffic()));
         }
         ProxySnapshot big = new ProxySnapshot(1, List.of(), many, TrafficStats.ZERO, many.size(), java.util.Map.of(), 0, 0,
                 V1FallbackPolicy.Counts.NONE);

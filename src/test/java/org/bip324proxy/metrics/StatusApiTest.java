@@ -99,8 +99,7 @@ class StatusApiTest {
     }
 
     private static ConnectionSnapshot connection(long id, long bytes) {
-        return new ConnectionSnapshot(id, "outbound", "127.0.0.1:1", "192.0.2.1:8333", "addr_recv", null, "mainnet", "v2", "relay", null, 1, -1,
-                new TrafficStats(bytes, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0));
+        return org.bip324proxy.testsupport.Snapshots.outbound(id, bytes);
     }
 
     /** uptime and ages move between the two requests; everything else must be equal. */

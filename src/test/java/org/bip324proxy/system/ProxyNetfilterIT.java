@@ -204,8 +204,8 @@ class ProxyNetfilterIT {
         assertEquals("passthrough", close.get("transport"), close.raw());
         assertEquals("so_original_dst", close.get("via"), close.raw());
         assertEquals(Endpoints.format(echoAt), close.get("dest"), close.raw());
-        assertEquals("" + ClientProgram.RAW_BYTES, close.get("client_in"), close.raw());
-        assertEquals("" + ClientProgram.RAW_BYTES, close.get("client_out"), close.raw());
+        assertEquals("" + ClientProgram.RAW_BYTES, close.get("v1_bytes_in"), close.raw());
+        assertEquals("" + ClientProgram.RAW_BYTES, close.get("v1_bytes_out"), close.raw());
         assertEquals("ok", close.get("outcome"), close.raw());
         assertEquals(1, echo.connections());
     }
@@ -291,7 +291,7 @@ class ProxyNetfilterIT {
         assertEquals("error", close.get("outcome"), close.raw());
         assertTrue(close.get("reason").startsWith("cannot connect to " + Endpoints.format(closed)), close.raw());
         assertTrue(close.get("reason").toLowerCase(Locale.ROOT).contains("refused"), close.raw());
-        assertEquals("0", close.get("peer_in"), close.raw());
+        assertEquals("0", close.get("v2_bytes_in"), close.raw());
 
         // The proxy goes on serving.
         byte[] version = V1TestClient.versionPayload(open, "/after:1.0/");
