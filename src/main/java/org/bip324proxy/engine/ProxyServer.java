@@ -261,7 +261,7 @@ public final class ProxyServer implements AutoCloseable, ConnectionHost {
                 ch = listener.accept();
             } catch (IOException e) {
                 // Typically EMFILE/ENFILE: back off instead of spinning on a readable listener.
-                log.warn("accept_failed").with("error", Connection.describe(e))
+                log.warn("accept_failed").with("error", ErrorText.of(e))
                         .with("action", "pausing accepts for " + acceptPause.pauseMillis() + " ms").log();
                 acceptPause.pause(System.nanoTime());
                 return;
@@ -293,7 +293,7 @@ public final class ProxyServer implements AutoCloseable, ConnectionHost {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
-            log.warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
+            log.warn("accept_failed").with("conn", id).with("error", ErrorText.of(e)).log();
             if (source != null) {
                 sourceLimits.release(source);
             }
@@ -319,7 +319,7 @@ public final class ProxyServer implements AutoCloseable, ConnectionHost {
                     // nothing to add
                 }
                 log.warn("accept_failed").with("conn", id).with("error", e instanceof IOException io
-                        ? Connection.describe(io) : "internal error: " + e).log();
+                        ? ErrorText.of(io) : "internal error: " + e).log();
             }
         });
     }
@@ -360,7 +360,7 @@ public final class ProxyServer implements AutoCloseable, ConnectionHost {
         try {
             return OriginalDestination.lookup(ch).map(a -> new Destination(a, Destination.Source.SO_ORIGINAL_DST));
         } catch (IOException | RuntimeException e) {
-            log.warn("original_dst_failed").with("conn", id).with("error", Connection.describe(e)).log();
+            log.warn("original_dst_failed").with("conn", id).with("error", ErrorText.of(e)).log();
             return Optional.empty();
         }
     }

@@ -66,7 +66,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
     @Override
     public void onFailure(Throwable e) {
         if (e instanceof IOException io) {
-            refuse(Connection.describe(io), null);
+            refuse(ErrorText.of(io), null);
             return;
         }
         if (EventLoop.isFatal(e)) {
@@ -110,9 +110,9 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
             Optional<Destination> named = Optional.of(new Destination(target, Destination.Source.SOCKS5));
             server.loopConnections(loop).add(new Connection(id, loop, server, client, clientAddress,
                     (actions, reached) -> new ProxySession(server.settings(), actions, named, listener), Optional.empty(),
-                    Optional.of(new Connection.Socks5Handover(handshake, early)), listener, Optional.empty()));
+                    Optional.of(new Socks5Handover(handshake, early)), listener, Optional.empty()));
         } catch (IOException e) {
-            server.log().warn("accept_failed").with("conn", id).with("error", Connection.describe(e)).log();
+            server.log().warn("accept_failed").with("conn", id).with("error", ErrorText.of(e)).log();
             done = false; // not handed over after all: close the socket and free the slot
             closeNow();
         }
