@@ -7,10 +7,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import org.bip324proxy.log.StackTop;
-import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
-import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.socks5.Socks5Exception;
 import org.bip324proxy.socks5.Socks5Reply;
 import org.bip324proxy.socks5.Socks5Server;
@@ -19,12 +17,13 @@ import org.bip324proxy.socks5.Socks5Server;
  * A SOCKS5 client's connection until its CONNECT request is complete: greeting, authentication
  * and request through the sans-I/O {@link Socks5Server}, within the greeting timeout (slowloris).
  * Then the destination is checked and the socket handed to a {@link Connection}, which replies
- * once the peer is connected. Holds at most one 513-byte message and a few reply bytes.
+ * once the peer is connected. Holds at most one 513-byte message and a few reply bytes. Sees its
+ * owner only through {@link Socks5FrontHost}.
  */
 final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
     private final long id;
     private final EventLoop loop;
-    private final ProxyServer server;
+    private final Socks5FrontHost host;
     private final SocketChannel client;
     private final InetSocketAddress clientAddress;
     private final DestinationPolicy.Listener listener;
@@ -35,18 +34,18 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
     private boolean done;
     private boolean closeWhenSent;
 
-    Socks5Front(long id, EventLoop loop, ProxyServer server, SocketChannel client, InetSocketAddress clientAddress,
+    Socks5Front(long id, EventLoop loop, Socks5FrontHost host, SocketChannel client, InetSocketAddress clientAddress,
             DestinationPolicy.Listener listener) throws IOException {
         this.id = id;
         this.listener = listener;
         this.loop = loop;
-        this.server = server;
+        this.host = host;
         this.client = client;
         this.clientAddress = clientAddress;
-        this.handshake = new Socks5Server(server.socks5().users());
-        this.deadline = System.nanoTime() + Nanos.of(server.socks5().greetingTimeout());
+        this.handshake = new Socks5Server(host.socks5().users());
+        this.deadline = System.nanoTime() + Nanos.of(host.socks5().greetingTimeout());
         this.key = client.register(loop.selector(), SelectionKey.OP_READ, this);
-        server.log().event(org.bip324proxy.log.EventLog.Level.DEBUG, "socks5_accept").with("conn", id).with("client", Endpoints.format(clientAddress)).log();
+        host.log().event(org.bip324proxy.log.EventLog.Level.DEBUG, "socks5_accept").with("conn", id).with("client", Endpoints.format(clientAddress)).log();
     }
 
     @Override
@@ -72,7 +71,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
         if (EventLoop.isFatal(e)) {
             throw (Error) e;
         }
-        server.log().error("internal_error").with("conn", id).with("error", e.toString()).with("at", StackTop.of(e)).log();
+        host.log().error("internal_error").with("conn", id).with("error", e.toString()).with("at", StackTop.of(e)).log();
         closeNow();
     }
 
@@ -98,21 +97,17 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
 
     private void requestComplete(ByteBuffer rest) {
         InetSocketAddress target = handshake.target();
-        Optional<String> refusal = server.destinationRefusal(target, listener);
+        Optional<String> refusal = host.destinationRefusal(target, listener);
         if (refusal.isPresent()) {
             refuse(refusal.get(), target);
             return;
         }
         ByteBuffer early = ByteBuffer.allocate(rest.remaining()).put(rest).flip();
         done = true;
-        server.loopConnections(loop).removeFront(this);
         try {
-            Optional<Destination> named = Optional.of(new Destination(target, Destination.Source.SOCKS5));
-            server.loopConnections(loop).add(new Connection(id, loop, server, client, clientAddress,
-                    (actions, reached) -> new ProxySession(server.settings(), actions, named, listener), Optional.empty(),
-                    Optional.of(new Socks5Handover(handshake, early)), listener, Optional.empty()));
+            host.connect(this, client, clientAddress, listener, new Socks5Handover(handshake, early));
         } catch (IOException e) {
-            server.log().warn("accept_failed").with("conn", id).with("error", ErrorText.of(e)).log();
+            host.log().warn("accept_failed").with("conn", id).with("error", ErrorText.of(e)).log();
             done = false; // not handed over after all: close the socket and free the slot
             closeNow();
         }
@@ -123,7 +118,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
      * status 1, reply 0x07/0x08), or for a refused CONNECT target the reply 0x02.
      */
     private void refuse(String reason, InetSocketAddress target) {
-        server.log().warn("socks5_refused").with("conn", id).with("client", Endpoints.format(clientAddress))
+        host.log().warn("socks5_refused").with("conn", id).with("client", Endpoints.format(clientAddress))
                 .with("dest", target != null ? Endpoints.format(target) : null).with("reason", reason).log();
         send(handshake.takeOutput());
         if (handshake.state() == Socks5Server.State.REQUEST_RECEIVED) {
@@ -178,7 +173,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
             if (closeWhenSent) {
                 closeNow();
             } else {
-                refuse("no complete SOCKS5 greeting and CONNECT request within " + server.socks5().greetingTimeout().toMillis()
+                refuse("no complete SOCKS5 greeting and CONNECT request within " + host.socks5().greetingTimeout().toMillis()
                         + " ms (" + handshake.state().name().toLowerCase(java.util.Locale.ROOT) + ")", null);
                 if (!done) {
                     closeNow(); // a client that does not read gets no more time
@@ -202,7 +197,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
         } catch (IOException ignored) {
             // closing anyway
         }
-        server.frontClosed(this);
+        host.frontClosed(this);
     }
 
     long id() {
