@@ -115,7 +115,7 @@ final class Acceptor {
             if (source != null) {
                 sourceLimits.release(source);
             }
-            closeQuietly(ch);
+            Quietly.close(ch);
             return;
         }
         sources.put(id, source);
@@ -130,7 +130,7 @@ final class Acceptor {
                     throw (Error) e;
                 }
                 release(id);
-                closeQuietly(ch);
+                Quietly.close(ch);
                 log.warn("accept_failed").with("conn", id).with("error", e instanceof IOException io
                         ? ErrorText.of(io) : "internal error: " + e).log();
             }
@@ -139,7 +139,7 @@ final class Acceptor {
 
     private void refuse(SocketChannel ch, long id, InetSocketAddress client, String source, String rule, String detail) {
         refusals.refused(System.nanoTime(), id, Endpoints.format(client), source, rule, detail);
-        closeQuietly(ch);
+        Quietly.close(ch);
     }
 
     /**
@@ -156,14 +156,6 @@ final class Acceptor {
             }
         }
         return "ip " + ip.getHostAddress();
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing to add
-        }
     }
 
     /** The connection {@code id} has closed (or was never opened): its slots are free again. */

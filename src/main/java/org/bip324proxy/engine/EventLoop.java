@@ -119,11 +119,7 @@ final class EventLoop implements Runnable {
                 }
             }
         }
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // shutting down
-        }
+        Quietly.close(selector);
     }
 
     private void dispatch(SelectionKey key) {

@@ -121,12 +121,6 @@ final class ListenerSockets {
     }
 
     void closeAll() {
-        for (ServerSocketChannel l : all) {
-            try {
-                l.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
+        all.forEach(Quietly::close);
     }
 }

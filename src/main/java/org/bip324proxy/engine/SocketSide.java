@@ -142,13 +142,8 @@ final class SocketSide {
     }
 
     void closeQuietly() {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // already broken; nothing more to do
+        if (channel != null) {
+            Quietly.close(channel);
         }
     }
 }

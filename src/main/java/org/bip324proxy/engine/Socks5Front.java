@@ -192,11 +192,7 @@ final class Socks5Front implements EventLoop.Handler, EventLoop.FailureAware {
             return;
         }
         done = true;
-        try {
-            client.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        Quietly.close(client);
         host.frontClosed(this);
     }
 
