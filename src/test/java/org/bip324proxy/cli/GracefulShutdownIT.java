@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Random;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyProcess;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -50,9 +51,9 @@ class GracefulShutdownIT {
                 assertTrue(proxy.process().isAlive(), "the proxy waits for the open connection");
             }
             assertEquals(143, proxy.awaitExit(Duration.ofSeconds(20)), "exit status of a JVM stopped by SIGTERM");
-            String stopped = proxy.awaitLog("(INFO stopped .*)", Duration.ofSeconds(1));
-            assertTrue(stopped.contains("connections=1 v2_handshakes=1"), stopped);
-            assertTrue(stopped.contains("messages_to_peer=2 messages_to_client=2"), stopped);
+            LogLine stopped = LogLine.of(proxy.awaitLog("(.* INFO stopped .*)", Duration.ofSeconds(1)));
+            stopped.assertField("connections", 1).assertField("v2_handshakes", 1)
+                    .assertField("messages_to_peer", 2).assertField("messages_to_client", 2);
         }
     }
 

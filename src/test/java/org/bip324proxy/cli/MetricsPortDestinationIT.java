@@ -1,11 +1,14 @@
 package org.bip324proxy.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import org.bip324proxy.testsupport.CloseLine;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyProcess;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.v1.Network;
@@ -32,11 +35,10 @@ class MetricsPortDestinationIT {
                 client.send("version", V1TestClient.versionPayload(new InetSocketAddress(lo, metricsPort), "/local-user:1.0/"));
                 assertTrue(client.closedByProxy(), proxy.logText());
             }
-            String close = proxy.awaitLog(" close conn=1 .*", WAIT);
-            assertTrue(close.contains(" rule=own-endpoint "), close);
+            LogLine close = LogLine.of(proxy.awaitLog("(.* close conn=1 .*)", WAIT));
             CloseLine.assertCause("destination_refused", close);
-            assertTrue(close.contains(" dest=127.0.0.1:" + metricsPort + " "), close);
-            assertTrue(!proxy.logText().contains(" connect conn=1 "), proxy.logText());
+            close.assertField("rule", "own-endpoint").assertField("dest", "127.0.0.1:" + metricsPort);
+            assertEquals(List.of(), LogLine.events(proxy.logText().lines().toList(), "connect"), proxy.logText());
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import org.bip324proxy.testsupport.CloseLine;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -77,7 +78,7 @@ class BackpressureIntegrationTest {
             awaitPeerBlocked(peer);
             client.socket().setSoLinger(true, 0);
             client.close(); // RST with bytes queued both in the kernel and in the proxy
-            String close = proxy.awaitClose(1);
+            LogLine close = proxy.awaitClose(1);
             CloseLine.assertCause("io_error", close);
             assertEquals(0, proxy.server().activeConnections());
             assertEquals(0, proxy.server().heldBytes(), "a closed connection must release its queue");

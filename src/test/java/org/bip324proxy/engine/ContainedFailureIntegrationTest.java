@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bip324proxy.testsupport.CloseLine;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -55,12 +57,12 @@ class ContainedFailureIntegrationTest {
                 failing.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
                 assertTrue(failing.closedByProxy(), "the failing connection stays open; log:\n" + proxy.log());
             }
-            String logged = proxy.awaitLine(l -> l.contains(" internal_error conn=2 "), CLIENT_TIMEOUT);
-            assertTrue(logged.contains("java.lang.AssertionError: injected failure"), logged);
-            assertTrue(logged.contains(" at=\"") && logged.contains("FailingOnceRandom.nextBytes"), logged);
-            String close = proxy.awaitClose(2);
+            LogLine logged = proxy.awaitEvent("internal_error", 2, CLIENT_TIMEOUT);
+            logged.assertField("error", "java.lang.AssertionError: injected failure");
+            logged.assertFieldMentions("at", "FailingOnceRandom.nextBytes");
+            LogLine close = proxy.awaitClose(2);
             CloseLine.assertCause("internal_error", close);
-            assertTrue(close.contains("java.lang.AssertionError"), close);
+            close.assertField("reason", "internal error: java.lang.AssertionError: injected failure");
 
             assertPingPong(first, proxy, 1);
             try (V1TestClient third = client(proxy)) {
@@ -91,7 +93,7 @@ class ContainedFailureIntegrationTest {
             }
             assertPingPong(active, proxy, 1);
             assertEquals(2, proxy.server().activeConnections(), proxy.log());
-            assertTrue(proxy.logLines().stream().noneMatch(l -> l.contains(" internal_error ")), proxy.log());
+            assertEquals(List.of(), proxy.events("internal_error"));
         }
     }
 

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import org.bip324proxy.relay.SessionSettings;
 import org.bip324proxy.testsupport.CloseLine;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -29,8 +31,8 @@ class DestinationAndLimitsIntegrationTest {
             client.send("version", V1TestClient.versionPayload(proxy.address(), "/integ:1.0/"));
             assertTrue(client.closedByProxy(), proxy.log());
             CloseLine.assertCause("destination_refused", proxy.awaitClose(1));
-            assertTrue(proxy.awaitClose(1).contains(" rule=own-endpoint "), proxy.log());
-            assertTrue(proxy.logLines().stream().noneMatch(l -> l.contains(" connect conn=")), proxy.log());
+            proxy.awaitClose(1).assertField("rule", "own-endpoint");
+            assertEquals(List.of(), proxy.events("connect"));
         }
     }
 
@@ -44,8 +46,8 @@ class DestinationAndLimitsIntegrationTest {
             try (V1TestClient second = client(proxy)) {
                 assertTrue(second.closedByProxy(), proxy.log());
             }
-            String reject = proxy.awaitLine(l -> l.contains(" reject conn=2 "), CLIENT_TIMEOUT);
-            assertTrue(reject.contains("max connections (1) reached"), reject);
+            LogLine reject = proxy.awaitEvent("reject", 2, CLIENT_TIMEOUT);
+            reject.assertField("rule", "max-connections").assertField("reason", "max connections (1) reached");
             first.send("ping", new byte[8]);
             assertEquals("pong", first.receive().command());
         }

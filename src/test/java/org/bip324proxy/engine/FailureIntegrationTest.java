@@ -2,7 +2,6 @@ package org.bip324proxy.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.testsupport.CloseLine;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -45,7 +45,7 @@ class FailureIntegrationTest {
                 V1TestClient client = connectedClient(proxy)) {
             client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
             assertTrue(client.closedByProxy(), "client still open; log:\n" + proxy.log());
-            String close = proxy.awaitClose(1);
+            LogLine close = proxy.awaitClose(1);
             CloseLine.assertCause("v2_protocol_error", close);
             assertEquals(0, proxy.server().activeConnections());
         }
@@ -87,7 +87,7 @@ class FailureIntegrationTest {
             }
             assertEquals(List.of(), after, "nothing may come back after the bad block; log:\n" + proxy.log());
             CloseLine.assertCause("v1_protocol_error", proxy.awaitClose(1));
-            assertTrue(proxy.awaitClose(1).contains(" messages_to_client=2 "), "version and the good block only: " + proxy.log());
+            proxy.awaitClose(1).assertField("messages_to_client", 2); // version and the good block only
         }
     }
 
@@ -125,9 +125,9 @@ class FailureIntegrationTest {
                 peer.getOutputStream().write(key);
                 assertTrue(client.closedByProxy(), proxy.log()); // no garbage terminator ever comes
             }
-            String close = proxy.awaitClose(1);
+            LogLine close = proxy.awaitClose(1);
             CloseLine.assertCause("timeout_handshake", close);
-            assertFalse(close.contains("session_id="), close);
+            close.assertNoField("session_id");
         }
     }
 
@@ -151,9 +151,9 @@ class FailureIntegrationTest {
                 assertArrayEquals(sent.get(i), m.copyPayload());
             }
             assertNull(client.receive(), "expected EOF after the last echo");
-            String close = proxy.awaitClose(1);
+            LogLine close = proxy.awaitClose(1);
             CloseLine.assertCause("ok", close);
-            assertTrue(close.contains(" messages_to_client=201 "), close);
+            close.assertField("messages_to_client", 201);
         }
     }
 
@@ -185,9 +185,9 @@ class FailureIntegrationTest {
             }
             assertEquals(later, peer.bytesAfterHalfClose(), "client messages after the peer's half-close; log:\n" + proxy.log());
             client.shutdownOutput();
-            String close = proxy.awaitClose(1);
+            LogLine close = proxy.awaitClose(1);
             CloseLine.assertCause("ok", close);
-            assertTrue(close.contains(" messages_to_peer=152 "), close);
+            close.assertField("messages_to_peer", 152);
         }
     }
 

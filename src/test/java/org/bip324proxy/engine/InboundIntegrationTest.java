@@ -15,10 +15,10 @@ import java.util.Random;
 import org.bip324proxy.control.SnapshotJson;
 import org.bip324proxy.metrics.PrometheusText;
 import org.bip324proxy.relay.Destination;
-import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.testsupport.CloseLine;
 import org.bip324proxy.testsupport.HandRolledInitiator;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1EchoPeer;
 import org.bip324proxy.testsupport.V1TestClient;
@@ -70,13 +70,13 @@ class InboundIntegrationTest {
             }
             assertEquals(1, node.v1Connections());
             assertEquals(0, node.foreignConnections(), "the node never sees BIP324 bytes");
-            String v2 = proxy.awaitLine(l -> l.contains(" v2 conn=1 "), TIMEOUT);
-            assertTrue(v2.contains(" session_id=" + sessionId), v2);
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" direction=inbound "), close);
-            assertTrue(close.contains(" transport=v2 "), close);
-            assertTrue(close.contains(" session_id=" + sessionId + " "), close);
-            assertTrue(close.contains(" via=configured "), close);
+            LogLine v2 = proxy.awaitEvent("v2", 1, TIMEOUT);
+            v2.assertField("session_id", sessionId);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("direction", "inbound");
+            close.assertField("transport", "v2");
+            close.assertField("session_id", sessionId);
+            close.assertField("via", "configured");
         }
     }
 
@@ -98,9 +98,9 @@ class InboundIntegrationTest {
                 peer.send("ping", new byte[] {9, 9, 9, 9, 9, 9, 9, 9});
                 assertEquals("pong", peer.receive().command());
             }
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" direction=inbound "), close);
-            assertTrue(close.contains(" transport=passthrough "), close);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("direction", "inbound");
+            close.assertField("transport", "passthrough");
             assertEquals(1, node.v1Connections());
         }
     }
@@ -110,7 +110,7 @@ class InboundIntegrationTest {
         try (V1EchoPeer node = new V1EchoPeer(Network.MAINNET, V1EchoPeer.OnForeignBytes.CLOSE);
                 ProxyHarness proxy = proxyInFrontOf(node, "127.0.0.1");
                 V2TestClient peer = new V2TestClient(proxy.inboundAddress(0), Network.MAINNET.magic(), TIMEOUT)) {
-            proxy.awaitLine(l -> l.contains(" v2 conn=1 "), TIMEOUT);
+            proxy.awaitEvent("v2", 1, TIMEOUT);
             ProxySnapshot s = proxy.server().snapshot(TIMEOUT);
             assertEquals(1, s.connections().size());
             ConnectionSnapshot c = s.connections().get(0);
@@ -136,7 +136,7 @@ class InboundIntegrationTest {
                 V1TestClient peer = new V1TestClient(proxy.inboundAddress(0), Network.MAINNET, TIMEOUT)) {
             peer.send("version", V1TestClient.versionPayload(nobody, "/v1/"));
             assertTrue(peer.closedByProxy());
-            String close = proxy.awaitClose(1);
+            LogLine close = proxy.awaitClose(1);
             CloseLine.assertCause("connect_failed", close);
         }
     }
@@ -151,8 +151,8 @@ class InboundIntegrationTest {
                 V2TestClient first = new V2TestClient(proxy.inboundAddress(0), Network.MAINNET.magic(), TIMEOUT);
                 V1TestClient second = new V1TestClient(proxy.inboundAddress(0), Network.MAINNET, TIMEOUT)) {
             assertTrue(second.closedByProxy(), proxy.log());
-            String reject = proxy.awaitLine(l -> l.contains(" reject conn=2 "), TIMEOUT);
-            assertTrue(reject.contains(" rule=max-connections-per-source "), reject);
+            LogLine reject = proxy.awaitEvent("reject", 2, TIMEOUT);
+            reject.assertField("rule", "max-connections-per-source");
             assertEquals(1, proxy.server().activeConnections());
             first.send(HandRolledInitiator.contents(MessageTypes.shortId("ping"), new byte[8]));
             assertArrayEquals(HandRolledInitiator.contents(MessageTypes.shortId("pong"), new byte[8]), first.receive());
@@ -168,7 +168,7 @@ class InboundIntegrationTest {
                         .start();
                 V1TestClient silent = new V1TestClient(proxy.inboundAddress(0), Network.MAINNET, TIMEOUT)) {
             assertTrue(silent.closedByProxy(), proxy.log());
-            String close = proxy.awaitClose(1);
+            LogLine close = proxy.awaitClose(1);
             CloseLine.assertCause("timeout_first_message", close);
             assertEquals(0, node.v1Connections() + node.foreignConnections());
         }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.bip324proxy.os.ProcessIdentity;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -38,20 +39,21 @@ class PerSourceLimitIntegrationTest {
                 for (int i = 0; i < PER_SOURCE; i++) {
                     held.add(new V1TestClient(proxy.address(), Network.MAINNET, WAIT)); // idle: holds its slot
                 }
-                proxy.awaitLine(l -> l.contains(" accept conn=" + PER_SOURCE + " "), WAIT);
+                proxy.awaitEvent("accept", PER_SOURCE, WAIT);
                 for (int i = 0; i < REFUSED; i++) {
                     try (V1TestClient c = new V1TestClient(proxy.address(), Network.MAINNET, WAIT)) {
                         assertTrue(c.closedByProxy(), proxy.log());
                     }
                 }
-                String summary = proxy.awaitLine(l -> l.contains(" reject_summary "), WAIT);
-                assertTrue(summary.contains(" refused=" + (REFUSED - 1) + " "), summary);
-                assertTrue(summary.contains("max-connections-per-source (" + (REFUSED - 1) + ")"), summary);
-                assertTrue(summary.contains(source + " (" + (REFUSED - 1) + ")"), summary);
-                List<String> rejects = proxy.logLines().stream().filter(l -> l.contains(" reject conn=")).toList();
+                LogLine summary = proxy.awaitEvent("reject_summary", l -> true, WAIT);
+                summary.assertField("refused", REFUSED - 1)
+                        .assertField("reasons", "max-connections-per-source (" + (REFUSED - 1) + ")")
+                        .assertField("top_sources", source + " (" + (REFUSED - 1) + ")");
+                List<LogLine> rejects = proxy.events("reject");
                 assertEquals(1, rejects.size(), proxy.log());
-                assertTrue(rejects.get(0).contains("max connections per source (" + PER_SOURCE + ") reached for " + source),
-                        rejects.get(0));
+                rejects.get(0).assertField("rule", "max-connections-per-source").assertField("source", source)
+                        .assertField("reason", "max connections per source (" + PER_SOURCE + ") reached for " + source
+                                + " (--max-connections-per-source)");
                 assertEquals(PER_SOURCE, proxy.server().activeConnections(), "the global cap (" + MAX + ") was not the limit");
 
                 // The held connections work, and closing one gives its slot back.

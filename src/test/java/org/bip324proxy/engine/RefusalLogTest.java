@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.bip324proxy.log.EventLog;
+import org.bip324proxy.testsupport.LogLine;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +21,8 @@ class RefusalLogTest {
     private final RefusalLog refusals = new RefusalLog(
             new EventLog(new PrintStream(out, true, StandardCharsets.UTF_8), EventLog.Format.TEXT, EventLog.Level.DEBUG), 10 * SECOND);
 
-    private List<String> lines() {
-        return Arrays.stream(out.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> !l.isEmpty()).toList();
+    private List<LogLine> lines() {
+        return Arrays.stream(out.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> !l.isEmpty()).map(LogLine::of).toList();
     }
 
     @Test
@@ -32,20 +33,23 @@ class RefusalLogTest {
                     i % 2 == 0 ? "max-connections-per-source" : "max-connections", "detail " + i);
             refusals.tick(t + i * 1_000_000L);
         }
-        assertEquals(1, lines().size(), String.join("\n", lines()));
-        assertTrue(lines().get(0).contains(" reject conn=0 ") && lines().get(0).contains("detail 0"), lines().get(0));
+        assertEquals(1, lines().size(), lines().toString());
+        assertTrue(lines().get(0).is("reject", 0), lines().get(0).raw());
+        lines().get(0).assertField("rule", "max-connections-per-source").assertField("reason", "detail 0");
         refusals.tick(t + 10 * SECOND);
         assertEquals(2, lines().size());
-        String summary = lines().get(1);
-        assertTrue(summary.contains(" reject_summary refused=999 interval_ms=10000 "), summary);
-        assertTrue(summary.contains("max-connections (500)") && summary.contains("max-connections-per-source (499)"), summary);
-        assertTrue(summary.contains("uid 1000 (900), ip 10.0.0.2 (99)"), summary);
+        LogLine summary = lines().get(1);
+        assertEquals("reject_summary", summary.event(), summary.raw());
+        summary.assertField("refused", 999).assertField("interval_ms", 10000)
+                .assertField("reasons", "max-connections (500), max-connections-per-source (499)")
+                .assertField("top_sources", "uid 1000 (900), ip 10.0.0.2 (99)");
 
         refusals.refused(t + 11 * SECOND, 1000, "127.0.0.1:1", "uid 1000", "max-connections", "detail 1000");
         refusals.tick(t + 19 * SECOND);
         assertEquals(2, lines().size(), "still counting in the second interval");
         refusals.tick(t + 20 * SECOND);
-        assertTrue(lines().get(2).contains(" reject_summary refused=1 "), lines().get(2));
+        assertEquals("reject_summary", lines().get(2).event(), lines().get(2).raw());
+        lines().get(2).assertField("refused", 1);
     }
 
     @Test
@@ -54,7 +58,8 @@ class RefusalLogTest {
         refusals.tick(10 * SECOND); // nothing suppressed: the window closes silently
         refusals.refused(11 * SECOND, 2, "c", "uid 1", "max-connections", "second");
         assertEquals(2, lines().size());
-        assertTrue(lines().get(1).contains(" reject conn=2 ") && lines().get(1).contains("second"), lines().get(1));
+        assertTrue(lines().get(1).is("reject", 2), lines().get(1).raw());
+        lines().get(1).assertField("reason", "second");
     }
 
     @Test
@@ -64,7 +69,8 @@ class RefusalLogTest {
             refusals.refused(1, i, "c", "ip 10.0." + (i / 256) + "." + (i % 256), "max-connections", "d");
         }
         refusals.tick(10 * SECOND);
-        String summary = lines().get(1);
-        assertTrue(summary.contains("other (" + 9 * RefusalLog.MAX_SOURCES_KEPT + ")"), summary);
+        LogLine summary = lines().get(1);
+        List<String> sources = List.of(summary.get("top_sources").split(", "));
+        assertTrue(sources.contains("other (" + 9 * RefusalLog.MAX_SOURCES_KEPT + ")"), summary.raw());
     }
 }

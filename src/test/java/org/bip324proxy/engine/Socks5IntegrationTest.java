@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.bip324proxy.relay.Endpoints;
 import org.bip324proxy.socks5.Socks5Client;
 import org.bip324proxy.socks5.Socks5Exception;
 import org.bip324proxy.socks5.Socks5Reply;
 import org.bip324proxy.socks5.Socks5Users;
 import org.bip324proxy.testsupport.CloseLine;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.Socks5TestClient;
 import org.bip324proxy.testsupport.ThreadPerConnectionServer;
@@ -49,10 +51,10 @@ class Socks5IntegrationTest {
             try (V1TestClient client = new V1TestClient(s, Network.MAINNET, TIMEOUT)) {
                 pingThrough(client);
             }
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" via=socks5 ") && close.contains(" transport=v2 "), close);
-            assertTrue(close.contains(" session_id=" + peer.sessionIds().get(0) + " "), close);
-            assertTrue(close.contains(" outcome=ok "), close);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("via", "socks5").assertField("transport", "v2");
+            close.assertField("session_id", peer.sessionIds().get(0));
+            close.assertField("outcome", "ok");
         }
     }
 
@@ -66,10 +68,11 @@ class Socks5IntegrationTest {
             try (V1TestClient client = new V1TestClient(s, Network.MAINNET, TIMEOUT)) {
                 pingThrough(client);
             }
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" dest=localhost:" + peer.address().getPort() + " "), close);
-            assertTrue(close.contains(" session_id=" + peer.sessionIds().get(0) + " "), close);
-            assertTrue(proxy.logLines().stream().anyMatch(l -> l.contains(" resolved conn=1 ") && l.contains("address=127.0.0.1:")), proxy.log());
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("dest", "localhost:" + peer.address().getPort());
+            close.assertField("session_id", peer.sessionIds().get(0));
+            proxy.awaitEvent("resolved", 1, TIMEOUT).assertField("name", "localhost")
+                    .assertField("address", "127.0.0.1:" + peer.address().getPort());
         }
     }
 
@@ -83,7 +86,7 @@ class Socks5IntegrationTest {
                 client.send("version", V1TestClient.versionPayload(null, "/jdk-socks/"));
                 assertEquals("version", client.receive().command());
             }
-            assertTrue(proxy.awaitClose(1).contains(" session_id=" + peer.sessionIds().get(0) + " "));
+            proxy.awaitClose(1).assertField("session_id", peer.sessionIds().get(0));
         }
     }
 
@@ -96,8 +99,8 @@ class Socks5IntegrationTest {
             s.getOutputStream().write(hello);
             assertArrayEquals(hello, s.getInputStream().readNBytes(hello.length));
             s.close();
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" via=socks5 ") && close.contains(" transport=passthrough "), close);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("via", "socks5").assertField("transport", "passthrough");
         }
     }
 
@@ -113,8 +116,8 @@ class Socks5IntegrationTest {
             s.getOutputStream().write(hello);
             assertArrayEquals(hello, s.getInputStream().readNBytes(hello.length));
             s.close();
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" client=[::1]:") && close.contains(" dest=[::1]:" + echo.address().getPort() + " "), close);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("client", "[::1]:" + s.getLocalPort()).assertField("dest", "[::1]:" + echo.address().getPort());
         }
     }
 
@@ -152,8 +155,9 @@ class Socks5IntegrationTest {
     void unknownNameGetsReply4() throws Exception {
         try (ProxyHarness proxy = ProxyHarness.builder().socks5Listener().start()) {
             assertReply(Socks5Reply.HOST_UNREACHABLE, proxy, InetSocketAddress.createUnresolved("no-such-host.invalid", 8333));
-            CloseLine.assertCause("connect_failed", proxy.awaitClose(1));
-            assertTrue(proxy.awaitClose(1).contains("cannot resolve 'no-such-host.invalid'"), proxy.log());
+            LogLine close = proxy.awaitClose(1);
+            CloseLine.assertCause("connect_failed", close);
+            close.assertField("reason", "cannot connect to no-such-host.invalid:8333 via socks5: cannot resolve 'no-such-host.invalid'");
         }
     }
 
@@ -164,11 +168,13 @@ class Socks5IntegrationTest {
             assertReply(Socks5Reply.NOT_ALLOWED, proxy, proxy.socks5Address());
             assertReply(Socks5Reply.NOT_ALLOWED, proxy, proxy.address());
             assertReply(Socks5Reply.NOT_ALLOWED, proxy, new InetSocketAddress("127.0.0.1", 0));
-            List<String> refusals = proxy.logLines().stream().filter(l -> l.contains(" socks5_refused ")).toList();
+            List<LogLine> refusals = proxy.events("socks5_refused");
             assertEquals(4, refusals.size(), proxy.log());
-            assertTrue(refusals.get(0).contains("only reachable through --upstream-socks5"), refusals.get(0));
-            assertTrue(refusals.get(1).contains("is the proxy itself"), refusals.get(1));
-            assertTrue(refusals.get(3).contains("not a usable destination"), refusals.get(3));
+            refusals.get(0).assertField("dest", "abcdef.onion:8333")
+                    .assertField("reason", ".onion destinations are only reachable through --upstream-socks5 (e.g. Tor)");
+            refusals.get(1).assertField("dest", Endpoints.format(proxy.socks5Address())).assertFieldMentions("reason", "(rule own-endpoint)");
+            refusals.get(2).assertField("dest", Endpoints.format(proxy.address())).assertFieldMentions("reason", "(rule own-endpoint)");
+            refusals.get(3).assertField("dest", "127.0.0.1:0").assertFieldMentions("reason", "(rule unusable)");
         }
     }
 
@@ -176,10 +182,11 @@ class Socks5IntegrationTest {
     void aNameThatResolvesToTheProxyItselfGetsReply2() throws Exception {
         try (ProxyHarness proxy = ProxyHarness.builder().socks5Listener().start()) {
             assertReply(Socks5Reply.NOT_ALLOWED, proxy, InetSocketAddress.createUnresolved("localhost", proxy.socks5Address().getPort()));
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains("localhost resolves to 127.0.0.1:" + proxy.socks5Address().getPort()
-                    + " refused (rule own-endpoint): it is the proxy itself"), close);
-            assertTrue(proxy.logLines().stream().noneMatch(l -> l.contains(" resolved conn=1 ")), proxy.log());
+            LogLine close = proxy.awaitClose(1);
+            CloseLine.assertCause("connect_failed", close);
+            close.assertFieldMentions("reason", "localhost resolves to 127.0.0.1:" + proxy.socks5Address().getPort()
+                    + " refused (rule own-endpoint)");
+            assertEquals(List.of(), proxy.events("resolved"));
         }
     }
 
@@ -190,8 +197,8 @@ class Socks5IntegrationTest {
                 assertArrayEquals(hex("0500" + "05070001000000000000"),
                         exchange(proxy, hex("050100" + "05" + command + "0001" + "7f000001" + "208d"), 12));
             }
-            assertTrue(proxy.awaitLine(l -> l.contains("socks5_refused") && l.contains("UDP ASSOCIATE is not supported"), TIMEOUT)
-                    .contains("client="));
+            LogLine refused = proxy.awaitEvent("socks5_refused", l -> l.get("reason").contains("UDP ASSOCIATE"), TIMEOUT);
+            assertTrue(refused.has("client"), refused.raw());
         }
     }
 
@@ -211,8 +218,8 @@ class Socks5IntegrationTest {
             s.setSoTimeout((int) TIMEOUT.toMillis());
             s.getOutputStream().write(hex("0502")); // two of the four greeting bytes, then nothing
             assertEquals(-1, s.getInputStream().read(), "closed without an answer");
-            String refused = proxy.awaitLine(l -> l.contains(" socks5_refused "), TIMEOUT);
-            assertTrue(refused.contains("no complete SOCKS5 greeting and CONNECT request within 500 ms (greeting)"), refused);
+            LogLine refused = proxy.awaitEvent("socks5_refused", l -> true, TIMEOUT);
+            refused.assertField("reason", "no complete SOCKS5 greeting and CONNECT request within 500 ms (greeting)");
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (proxy.server().activeConnections() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10); // polling: the slot is freed right after the socket closes
@@ -230,8 +237,8 @@ class Socks5IntegrationTest {
             assertArrayEquals(hex("0500"), s.getInputStream().readNBytes(2));
             s.shutdownOutput();
             assertEquals(-1, s.getInputStream().read());
-            assertTrue(proxy.awaitLine(l -> l.contains(" socks5_refused "), TIMEOUT)
-                    .contains("client closed during the SOCKS5 request (7 bytes of it received)"), proxy.log());
+            proxy.awaitEvent("socks5_refused", l -> true, TIMEOUT)
+                    .assertField("reason", "client closed during the SOCKS5 request (7 bytes of it received)");
         }
     }
 
@@ -253,7 +260,7 @@ class Socks5IntegrationTest {
                 pingThrough(client);
             }
             assertEquals(1, peer.connections());
-            assertTrue(proxy.awaitLine(l -> l.contains(" socks5_refused "), TIMEOUT).contains("username/password not accepted"));
+            proxy.awaitEvent("socks5_refused", l -> true, TIMEOUT).assertField("reason", "username/password not accepted");
         }
     }
 
@@ -265,7 +272,7 @@ class Socks5IntegrationTest {
             client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
             assertEquals("version", client.receive().command());
             client.close();
-            assertTrue(proxy.awaitClose(1).contains(" via=addr_recv "));
+            proxy.awaitClose(1).assertField("via", "addr_recv");
         }
     }
 

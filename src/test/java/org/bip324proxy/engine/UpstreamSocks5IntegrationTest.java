@@ -1,7 +1,6 @@
 package org.bip324proxy.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +20,7 @@ import org.bip324proxy.socks5.Socks5Reply;
 import org.bip324proxy.socks5.Socks5Server;
 import org.bip324proxy.socks5.Socks5Users;
 import org.bip324proxy.testsupport.CloseLine;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.RecordingSocks5Proxy;
 import org.bip324proxy.testsupport.Socks5TestClient;
@@ -61,10 +61,10 @@ class UpstreamSocks5IntegrationTest {
                 assertTrue(metrics.contains("bip324_proxy_connections_open_by_source{source=\"socks5\"} 1"), metrics);
                 assertTrue(metrics.contains("bip324_proxy_connections_open_through_upstream 1"), metrics);
             }
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" dest=" + ONION + ":8333 ") && close.contains(" via=socks5 "), close);
-            assertTrue(close.contains(" upstream=" + tor.address().getAddress().getHostAddress() + ":" + tor.address().getPort() + " "), close);
-            assertTrue(close.contains(" session_id=" + peer.sessionIds().get(0) + " "), close);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("dest", ONION + ":8333").assertField("via", "socks5");
+            close.assertField("upstream", tor.address().getAddress().getHostAddress() + ":" + tor.address().getPort());
+            close.assertField("session_id", peer.sessionIds().get(0));
             RecordingSocks5Proxy.Request r = tor.requests().get(0);
             assertTrue(r.target().isUnresolved(), "the name is resolved by the upstream proxy, not locally");
             assertEquals(ONION, r.target().getHostString());
@@ -105,7 +105,7 @@ class UpstreamSocks5IntegrationTest {
                 assertEquals("version", client.receive().command());
             }
             assertEquals(List.of(), tor.requests());
-            assertTrue(!proxy.awaitClose(1).contains(" upstream="));
+            proxy.awaitClose(1).assertNoField("upstream");
         }
     }
 
@@ -116,9 +116,9 @@ class UpstreamSocks5IntegrationTest {
             Socks5Exception e = assertThrows(Socks5Exception.class, () -> Socks5TestClient.connect(proxy.socks5Address(),
                     InetSocketAddress.createUnresolved("unknown.onion", 8333), Optional.empty(), TIMEOUT));
             assertEquals(Optional.of(Socks5Reply.HOST_UNREACHABLE), e.reply());
-            String close = proxy.awaitClose(1);
+            LogLine close = proxy.awaitClose(1);
             CloseLine.assertCause("connect_failed", close);
-            assertTrue(close.contains("upstream SOCKS5 proxy") && close.contains("host unreachable"), close);
+            close.assertFieldMentions("reason", "upstream SOCKS5 proxy").assertFieldMentions("reason", "host unreachable");
         }
     }
 
@@ -134,9 +134,10 @@ class UpstreamSocks5IntegrationTest {
             Socks5Exception e = assertThrows(Socks5Exception.class, () -> Socks5TestClient.connect(proxy.socks5Address(),
                     InetSocketAddress.createUnresolved(ONION, 8333), Optional.empty(), TIMEOUT));
             assertEquals(Optional.of(Socks5Reply.GENERAL_FAILURE), e.reply(), "the target was never tried");
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains("upstream SOCKS5 proxy 127.0.0.1:" + closed.getPort() + ": Connection refused"), close);
-            assertNotEquals(-1, close.indexOf(" upstream=127.0.0.1:" + closed.getPort()), close);
+            LogLine close = proxy.awaitClose(1);
+            CloseLine.assertCause("connect_failed", close);
+            close.assertFieldMentions("reason", "upstream SOCKS5 proxy 127.0.0.1:" + closed.getPort() + ": Connection refused");
+            close.assertField("upstream", "127.0.0.1:" + closed.getPort());
         }
     }
 

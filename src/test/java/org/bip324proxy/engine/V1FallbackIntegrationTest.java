@@ -20,6 +20,7 @@ import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.CloseLine;
 import org.bip324proxy.testsupport.EchoExchange;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.SystemTestSupport;
@@ -66,8 +67,8 @@ class V1FallbackIntegrationTest {
                 V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
             client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
             assertTrue(client.closedByProxy(), proxy.log());
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" rule=v1-fallback-redirected-only "), close);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("rule", "v1-fallback-redirected-only");
             CloseLine.assertCause("closed_in_handshake", close);
             assertEquals(1, peer.foreignConnections(), "the BIP324 attempt");
             assertEquals(0, peer.v1Connections(), "no plaintext reconnection");
@@ -82,10 +83,9 @@ class V1FallbackIntegrationTest {
                 V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
             client.send("version", V1TestClient.versionPayload(peer.address(), "/integ:1.0/"));
             assertTrue(client.closedByProxy(), proxy.log());
-            String close = proxy.awaitClose(1);
+            LogLine close = proxy.awaitClose(1);
             CloseLine.assertCause("closed_in_handshake", close);
-            proxy.awaitLine(l -> l.contains(" WARN downgrade_refused conn=1 ") && l.contains(" reason=require_v2 "),
-                    Duration.ofSeconds(30));
+            proxy.awaitEvent("downgrade_refused", 1, Duration.ofSeconds(30)).assertField("reason", "require_v2");
             assertEquals(0, peer.v1Connections());
         }
     }
@@ -108,8 +108,8 @@ class V1FallbackIntegrationTest {
             try (V1TestClient client = new V1TestClient(proxy.address(), Network.REGTEST, Duration.ofSeconds(60))) {
                 client.send("version", V1TestClient.versionPayload(destination, "/integ:1.0/"));
                 assertTrue(client.closedByProxy(), proxy.log());
-                String refused = proxy.awaitLine(l -> l.contains(" WARN downgrade_refused conn=2 "), Duration.ofSeconds(30));
-                assertTrue(refused.contains(" reason=known_v2_handshake "), refused);
+                LogLine refused = proxy.awaitEvent("downgrade_refused", 2, Duration.ofSeconds(30));
+                refused.assertField("reason", "known_v2_handshake");
                 CloseLine.assertCause("closed_in_handshake", proxy.awaitClose(2));
             }
             assertEquals(2, path.connections.get(), "no plaintext reconnection");
@@ -196,10 +196,10 @@ class V1FallbackIntegrationTest {
             }
             EchoExchange.run(client, messages, proxy::log);
         }
-        String warning = proxy.awaitLine(l -> l.contains(" WARN v1_fallback conn=1 "), Duration.ofSeconds(30));
-        assertTrue(warning.contains(reason) && warning.contains("NOT encrypted"), warning);
-        String close = proxy.awaitClose(1);
-        assertTrue(close.contains(" transport=v1_fallback ") && close.contains(" via=so_original_dst "), close);
+        LogLine warning = proxy.awaitEvent("v1_fallback", 1, Duration.ofSeconds(30));
+        warning.assertFieldMentions("reason", reason).assertField("note", "this connection is NOT encrypted");
+        LogLine close = proxy.awaitClose(1);
+        close.assertField("transport", "v1_fallback").assertField("via", "so_original_dst");
         assertEquals(1, peer.foreignConnections(), "the BIP324 attempt");
         assertEquals(1, peer.v1Connections(), "the v1 reconnection");
     }

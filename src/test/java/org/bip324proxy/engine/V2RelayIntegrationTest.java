@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.testsupport.DecoyFirstResponder;
 import org.bip324proxy.testsupport.EchoExchange;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.ProxyHarness;
 import org.bip324proxy.testsupport.V1TestClient;
 import org.bip324proxy.testsupport.V2EchoPeer;
@@ -57,10 +58,10 @@ class V2RelayIntegrationTest {
                 assertEquals("pong", pong.command());
                 assertArrayEquals(new byte[] {8, 7, 6, 5, 4, 3, 2, 1}, pong.copyPayload());
             }
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" network=" + network.name() + " "), close);
-            assertTrue(close.contains(" transport=v2 "), close);
-            assertTrue(close.contains(" session_id=" + peer.sessionIds().get(0) + " "), close);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("network", network.name());
+            close.assertField("transport", "v2");
+            close.assertField("session_id", peer.sessionIds().get(0));
         }
     }
 
@@ -77,8 +78,8 @@ class V2RelayIntegrationTest {
         try (peer; ProxyHarness proxy = ProxyHarness.builder().start();
                 V1TestClient client = new V1TestClient(proxy.address(), Network.MAINNET, CLIENT_TIMEOUT)) {
             handshake(client, peer, proxy, "/integ:1.0/");
-            String connect = proxy.awaitLine(l -> l.contains(" connect conn=1 "), CLIENT_TIMEOUT);
-            assertTrue(connect.contains(" dest=[::1]:" + peer.address().getPort() + " "), connect);
+            LogLine connect = proxy.awaitEvent("connect", 1, CLIENT_TIMEOUT);
+            connect.assertField("dest", "[::1]:" + peer.address().getPort());
         }
     }
 
@@ -138,10 +139,10 @@ class V2RelayIntegrationTest {
         for (int i = 0; i < 50; i++) {
             messages.add(V1Message.of("inv", new byte[] {(byte) i}));
         }
-        String close = echo(V2EchoPeer.Options.of(Network.MAINNET.magic()).withDecoys(), messages);
+        LogLine close = echo(V2EchoPeer.Options.of(Network.MAINNET.magic()).withDecoys(), messages);
         // one decoy after the peer's version packet, one before each of its 51 replies (VERSION + 50)
-        assertTrue(close.contains(" decoys_received=52 "), close);
-        assertTrue(close.contains(" messages_to_client=51 "), close);
+        close.assertField("decoys_received", 52);
+        close.assertField("messages_to_client", 51);
     }
 
     @Test
@@ -156,9 +157,9 @@ class V2RelayIntegrationTest {
                 assertArrayEquals(version, echoed.copyPayload());
                 EchoExchange.run(client, List.of(V1Message.of("inv", new byte[37]), V1Message.of("headers", new byte[81])), proxy::log);
             }
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" decoys_received=3 "), close);
-            assertTrue(close.contains(" session_id=" + peer.sessionId().get(10, java.util.concurrent.TimeUnit.SECONDS) + " "), close);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("decoys_received", 3);
+            close.assertField("session_id", peer.sessionId().get(10, java.util.concurrent.TimeUnit.SECONDS));
         }
     }
 
@@ -184,19 +185,19 @@ class V2RelayIntegrationTest {
         for (int i = 0; i < 10; i++) {
             messages.add(V1Message.of("getheaders", new byte[] {(byte) i, 1}));
         }
-        String close = echo(V2EchoPeer.Options.of(Network.MAINNET.magic()).withUnknownIds(), messages);
-        assertTrue(close.contains(" unknown_short_ids_dropped=11 "), close);
-        assertTrue(close.contains(" messages_to_client=11 "), close);
+        LogLine close = echo(V2EchoPeer.Options.of(Network.MAINNET.magic()).withUnknownIds(), messages);
+        close.assertField("unknown_short_ids_dropped", 11);
+        close.assertField("messages_to_client", 11);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 4095})
     void peerGarbageOfEitherExtremeLength(int garbage) throws Exception {
-        String close = echo(V2EchoPeer.Options.of(Network.MAINNET.magic()).withGarbage(garbage),
+        LogLine close = echo(V2EchoPeer.Options.of(Network.MAINNET.magic()).withGarbage(garbage),
                 List.of(V1Message.of("ping", new byte[8]), V1Message.of("tx", new byte[300])));
-        assertTrue(close.contains(" outcome=ok "), close);
+        close.assertField("outcome", "ok");
         // the proxy received the peer's key, garbage, terminator and version packet (20 bytes) at least
-        assertTrue(peerBytesIn(close) >= 64 + garbage + 16 + 20, close);
+        assertTrue(close.number("v2_bytes_in") >= 64 + garbage + 16 + 20, close.raw());
     }
 
     @Test
@@ -232,7 +233,7 @@ class V2RelayIntegrationTest {
     }
 
     /** Handshake, echo every message, close; returns the proxy's close line. */
-    private static String echo(V2EchoPeer.Options options, List<V1Message> messages) throws Exception {
+    private static LogLine echo(V2EchoPeer.Options options, List<V1Message> messages) throws Exception {
         try (V2EchoPeer peer = new V2EchoPeer(options); ProxyHarness proxy = ProxyHarness.builder().start()) {
             try (V1TestClient client = new V1TestClient(proxy.address(), Network.MAINNET, CLIENT_TIMEOUT)) {
                 handshake(client, peer, proxy, "/integ:1.0/");
@@ -240,15 +241,9 @@ class V2RelayIntegrationTest {
                 client.shutdownOutput();
                 assertNull(client.receive(), "expected EOF after the last echo");
             }
-            String close = proxy.awaitClose(1);
-            assertTrue(close.contains(" messages_to_peer=" + (messages.size() + 1) + " "), close);
+            LogLine close = proxy.awaitClose(1);
+            close.assertField("messages_to_peer", (messages.size() + 1));
             return close;
         }
-    }
-
-    private static long peerBytesIn(String closeLine) {
-        var m = java.util.regex.Pattern.compile(" v2_bytes_in=(\\d+) ").matcher(closeLine);
-        assertTrue(m.find(), closeLine);
-        return Long.parseLong(m.group(1));
     }
 }

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.bip324proxy.relay.Endpoints;
-import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.Child;
+import org.bip324proxy.testsupport.Cleanup;
+import org.bip324proxy.testsupport.CloseLine;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.TempGroup;
@@ -81,13 +83,12 @@ class RedirectedClientIT {
         assertEquals(0, client.waitFor(WAIT), client.stderr());
         assertEquals(1, peer.sessionIds().size(), "peer errors: " + peer.errors());
         String sessionId = peer.sessionIds().get(0);
-        String v2Line = awaitLogLine(proxy, " v2 ");
-        assertTrue(v2Line.contains("session_id=" + sessionId), v2Line);
-        String close = awaitLogLine(proxy, " close ");
+        awaitEvent(proxy, "v2").assertField("session_id", sessionId);
+        LogLine close = awaitEvent(proxy, "close");
         // The destination came from SO_ORIGINAL_DST: the address the client dialled.
-        String dest = Endpoints.format(new InetSocketAddress(peerAddress, P2P_PORT));
-        assertTrue(close.contains("dest=" + dest + " via=so_original_dst"), close);
-        assertTrue(close.contains("transport=v2") && close.contains("outcome=ok"), close);
+        close.assertField("dest", Endpoints.format(new InetSocketAddress(peerAddress, P2P_PORT))).assertField("via", "so_original_dst");
+        close.assertField("transport", "v2");
+        CloseLine.assertCause("ok", close);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -115,9 +116,9 @@ class RedirectedClientIT {
         assertEquals("pong", client.awaitLine(WAIT));
         assertEquals(0, client.waitFor(WAIT), client.stderr());
         assertEquals(1, peer.sessionIds().size(), "peer errors: " + peer.errors());
-        String close = awaitLogLine(proxy, " close ");
-        String dest = Endpoints.format(new InetSocketAddress(peerAddress, P2P_PORT));
-        assertTrue(close.contains("dest=" + dest + " via=tproxy") && close.contains("transport=v2"), close);
+        LogLine close = awaitEvent(proxy, "close");
+        close.assertField("dest", Endpoints.format(new InetSocketAddress(peerAddress, P2P_PORT))).assertField("via", "tproxy");
+        close.assertField("transport", "v2");
 
         script.check(host, "uninstall", "--group", group.name());
         assertEquals(routingBefore, policyRouting(host));
@@ -147,20 +148,22 @@ class RedirectedClientIT {
         Child proxy = cleanup.keep(host.start(command.toArray(String[]::new)));
         String first = proxy.awaitLine(WAIT);
         assertTrue(first.startsWith("bip324-proxy: using Java "), first);
-        awaitLogLine(proxy, " listening ");
+        awaitEvent(proxy, "listening");
         return proxy;
     }
 
-    private static String awaitLogLine(Child proxy, String marker) throws IOException, InterruptedException {
+    /** The proxy's next {@code event} line, reading its log as it comes. */
+    private static LogLine awaitEvent(Child proxy, String event) throws IOException, InterruptedException {
         List<String> seen = new ArrayList<>();
         while (true) {
             String line = proxy.awaitLine(WAIT);
-            if ((" " + line + " ").contains(marker)) {
-                return line;
+            LogLine l = LogLine.parse(line);
+            if (l != null && l.event().equals(event)) {
+                return l;
             }
             seen.add(line);
             if (seen.size() > 200) {
-                throw new AssertionError("no '" + marker.strip() + "' line in the proxy log:\n" + String.join("\n", seen));
+                throw new AssertionError("no '" + event + "' line in the proxy log:\n" + String.join("\n", seen));
             }
         }
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.HandRolledInitiator;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.bip324proxy.testsupport.TempGroup;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.bip324proxy.testsupport.Child;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.ProxyProcess;
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import org.bip324proxy.testsupport.Cleanup;
 import org.bip324proxy.testsupport.Cmd;
+import org.bip324proxy.testsupport.LogLine;
 import org.bip324proxy.testsupport.NetNs;
 import org.bip324proxy.testsupport.SystemTestSupport;
 import org.junit.jupiter.api.BeforeEach;

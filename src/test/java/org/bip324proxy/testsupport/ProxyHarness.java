@@ -83,8 +83,26 @@ public final class ProxyHarness implements AutoCloseable {
     }
 
     /** Waits for the connection's {@code close} line (connection ids count from 1). */
-    public String awaitClose(long connectionId) throws InterruptedException {
-        return awaitLine(l -> l.contains(" close conn=" + connectionId + " "), Duration.ofSeconds(60));
+    public LogLine awaitClose(long connectionId) throws InterruptedException {
+        return awaitEvent("close", connectionId, Duration.ofSeconds(60));
+    }
+
+    /** Waits for the first {@code event} line of connection {@code connectionId}. */
+    public LogLine awaitEvent(String event, long connectionId, Duration timeout) throws InterruptedException {
+        return awaitEvent(event, l -> l.is(event, connectionId), timeout);
+    }
+
+    /** Waits for the first {@code event} line that also matches {@code p}. */
+    public LogLine awaitEvent(String event, Predicate<LogLine> p, Duration timeout) throws InterruptedException {
+        return LogLine.of(awaitLine(text -> {
+            LogLine l = LogLine.parse(text);
+            return l != null && l.event().equals(event) && p.test(l);
+        }, timeout));
+    }
+
+    /** The {@code event} lines so far, in order. */
+    public List<LogLine> events(String event) {
+        return LogLine.events(logLines(), event);
     }
 
     /** The log so far, one line per line, for assertion messages. */
