@@ -116,25 +116,23 @@ public final class ProxyHarness implements AutoCloseable {
     }
 
     /**
-     * Settings with test-friendly defaults: all known networks, addr_recv destinations allowed to
-     * loopback peers ({@link Policies#LOOPBACK}), a loopback listener, no fallback (require-v2).
+     * The engine's and the sessions' own builders with their defaults, changed only where tests
+     * need otherwise: a loopback listener, addr_recv destinations allowed to loopback peers
+     * ({@link Policies#LOOPBACK}), and the engine settings below.
      */
     public static final class Builder {
+        private final EngineConfig.Builder engine = EngineConfig.builder()
+                .threads(2) // two event loops whatever the machine, so connections are spread over threads
+                .maxConnections(100)
+                // Generous on a busy machine; the timeout tests set their own.
+                .connectTimeout(Duration.ofSeconds(30))
+                .handshakeTimeout(Duration.ofSeconds(30))
+                .closeFlushTimeout(Duration.ofSeconds(10))
+                .idleTimeout(Duration.ofMinutes(10))
+                .queueHighWatermark(1 << 20);
+        private final SessionSettings.Builder session = SessionSettings.builder();
+        /** Kept for the destination policy, which {@link #start()} builds for these networks. */
         private List<Network> networks = Network.knownNetworks();
-        private SessionSettings.DestinationMode destinationMode = SessionSettings.DestinationMode.AUTO;
-        private V1FallbackPolicy v1Fallback = V1FallbackPolicy.requireV2();
-        private Optional<String> userAgentSuffix = Optional.empty();
-        private Duration firstMessageTimeout = Duration.ofSeconds(30);
-        private Duration connectTimeout = Duration.ofSeconds(30);
-        private Duration handshakeTimeout = Duration.ofSeconds(30);
-        private Duration closeFlushTimeout = Duration.ofSeconds(10);
-        private Duration idleTimeout = Duration.ofMinutes(10);
-        private int bufferLimit = 1 << 20;
-        private int maxConnections = 100;
-        private int maxVersionSize = SessionSettings.DEFAULT_MAX_VERSION_SIZE;
-        /** 0: as many as {@link #maxConnections} (tests open many connections from one uid). */
-        private int maxConnectionsPerSource;
-        private Duration refusalLogInterval = EngineConfig.DEFAULT_REFUSAL_LOG_INTERVAL;
         private List<String> allowDestinations = Policies.LOOPBACK;
         private InetAddress listenAddress = InetAddress.getLoopbackAddress();
         private Socks5Config socks5 = Socks5Config.NONE;
@@ -157,46 +155,45 @@ public final class ProxyHarness implements AutoCloseable {
             return socks5(new Socks5Config(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                     org.bip324proxy.socks5.Socks5Users.ANYONE, Socks5Config.DEFAULT_GREETING_TIMEOUT, Optional.empty()));
         }
-        private int threads = 2;
-        private SecureRandom rng = new SecureRandom();
 
         public Builder networks(List<Network> n) {
             networks = n;
+            session.networks(n);
             return this;
         }
 
         public Builder destinationMode(SessionSettings.DestinationMode m) {
-            destinationMode = m;
+            session.destinationMode(m);
             return this;
         }
 
         public Builder v1Fallback(V1FallbackPolicy policy) {
-            v1Fallback = policy;
+            session.v1Fallback(policy);
             return this;
         }
 
         public Builder userAgentSuffix(String s) {
-            userAgentSuffix = Optional.of(s);
+            session.userAgentSuffix(Optional.of(s));
             return this;
         }
 
         public Builder firstMessageTimeout(Duration d) {
-            firstMessageTimeout = d;
+            engine.firstMessageTimeout(d);
             return this;
         }
 
         public Builder handshakeTimeout(Duration d) {
-            handshakeTimeout = d;
+            engine.handshakeTimeout(d);
             return this;
         }
 
         public Builder idleTimeout(Duration d) {
-            idleTimeout = d;
+            engine.idleTimeout(d);
             return this;
         }
 
         public Builder maxConnections(int n) {
-            maxConnections = n;
+            engine.maxConnections(n);
             return this;
         }
 
@@ -214,61 +211,40 @@ public final class ProxyHarness implements AutoCloseable {
 
         /** Event loops (connections are spread over them round-robin, the first one accepts). */
         public Builder threads(int n) {
-            threads = n;
+            engine.threads(n);
             return this;
         }
 
         /** The sessions' randomness (keys and garbage). */
         public Builder rng(SecureRandom r) {
-            rng = r;
+            session.rng(r);
             return this;
         }
 
+        /** Unset: no per-source limit (tests open many connections from one uid). */
         public Builder maxConnectionsPerSource(int n) {
-            maxConnectionsPerSource = n;
+            engine.maxConnectionsPerSource(n);
             return this;
         }
 
         public Builder refusalLogInterval(Duration d) {
-            refusalLogInterval = d;
+            engine.refusalLogInterval(d);
             return this;
         }
 
         public Builder bufferLimit(int bytes) {
-            bufferLimit = bytes;
+            engine.queueHighWatermark(bytes);
             return this;
         }
 
         public Builder maxVersionSize(int bytes) {
-            maxVersionSize = bytes;
+            session.maxVersionSize(bytes);
             return this;
         }
 
         public ProxyHarness start() throws java.io.IOException {
-            SessionSettings settings = SessionSettings.builder()
-                    .networks(networks)
-                    .destinationMode(destinationMode)
-                    .v1Fallback(v1Fallback)
-                    .userAgentSuffix(userAgentSuffix)
-                    .destinationPolicy(Policies.allowing(networks, allowDestinations))
-                    .rng(rng)
-                    .maxVersionSize(maxVersionSize)
-                    .build();
-            EngineConfig.Builder engine = EngineConfig.builder()
-                    .listen(new InetSocketAddress(listenAddress, 0))
-                    .threads(threads)
-                    .maxConnections(maxConnections)
-                    .firstMessageTimeout(firstMessageTimeout)
-                    .connectTimeout(connectTimeout)
-                    .handshakeTimeout(handshakeTimeout)
-                    .idleTimeout(idleTimeout)
-                    .closeFlushTimeout(closeFlushTimeout)
-                    .queueHighWatermark(bufferLimit)
-                    .refusalLogInterval(refusalLogInterval);
-            if (maxConnectionsPerSource > 0) {
-                engine.maxConnectionsPerSource(maxConnectionsPerSource);
-            }
-            EngineConfig config = engine.build();
+            SessionSettings settings = session.destinationPolicy(Policies.allowing(networks, allowDestinations)).build();
+            EngineConfig config = engine.listen(new InetSocketAddress(listenAddress, 0)).build();
             return new ProxyHarness(config, socks5, settings, inbound);
         }
     }
