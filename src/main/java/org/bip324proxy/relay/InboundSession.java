@@ -2,17 +2,11 @@ package org.bip324proxy.relay;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.HexFormat;
 import java.util.Optional;
-import org.bip324proxy.v1.DeferredChecksum;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameDecoder;
-import org.bip324proxy.v1.V1FrameEncoder;
 import org.bip324proxy.v1.V1Message;
-import org.bip324proxy.v1.V1Protocol;
 import org.bip324proxy.v1.V1ProtocolException;
-import org.bip324proxy.v2.PacketCipher;
-import org.bip324proxy.v2.V2Packet;
 import org.bip324proxy.v2.V2ProtocolException;
 import org.bip324proxy.v2.V2Transport;
 
@@ -36,31 +30,24 @@ import org.bip324proxy.v2.V2Transport;
  * HANDSHAKE     -> RELAY        the stranger's version packet received
  * any           -> CLOSED       error, timeout, or both sides finished
  * </pre>
+ * Every change goes through {@link ProxySession.Phase#moveTo}. Once the stranger's transport is
+ * known, {@link AbstractRelaySession} hands every byte and end to the same {@link TransportRelay}
+ * strategies as outbound: {@link V2Translation} (as responder, the node being its v1 side) or
+ * {@link Passthrough}.
  * The stranger is not read while the node is being dialled; what was already decrypted waits in
  * the node's queue. Statistics follow {@link TrafficStats}: its v1 ("client") counters are the
  * node's socket here, its v2 ("peer") counters the stranger's.
  */
-public final class InboundSession implements RelaySession {
-    private final SessionActions actions;
+public final class InboundSession extends AbstractRelaySession {
     private final Destination node;
     private final Network network;
     private final V2Transport v2;
     private final Optional<AdvertiseV2> advertiseV2;
-    private final SessionStats stats = new SessionStats();
 
-    private ProxySession.Phase phase = ProxySession.Phase.FIRST_MESSAGE;
-    private ProxySession.Transport transport;
-    private CloseCause closeCause;
     /** Bytes of the stranger that matched the v1 prefix so far (at most 16). */
     private int prefixSeen;
     /** v1 stranger: its bytes held until the node is connected. */
-    private ByteBuffer v1Backlog;
-
-    private V2ToV1 toNode;
-    private V1ToV2 toStranger;
-    private V1FrameDecoder nodeDecoder;
-    private boolean strangerEof;
-    private boolean nodeEof;
+    private HeldBytes v1Held;
 
     /**
      * @param network the node's network, set by the operator (never guessed from the stranger)
@@ -76,10 +63,10 @@ public final class InboundSession implements RelaySession {
     /** With a given responder (its receive headroom must be {@link V2ToV1#RECEIVE_HEADROOM}). */
     InboundSession(InetSocketAddress node, SessionActions actions, Network network, V2Transport responder,
             Optional<AdvertiseV2> advertiseV2) {
+        super(actions, false);
         if (responder.role() != V2Transport.Role.RESPONDER) {
             throw new IllegalArgumentException("an inbound session answers: it needs a responder");
         }
-        this.actions = actions;
         this.node = new Destination(node, Destination.Source.CONFIGURED);
         this.network = network;
         this.v2 = responder;
@@ -89,126 +76,98 @@ public final class InboundSession implements RelaySession {
     // ---- the stranger ------------------------------------------------------------------------
 
     @Override
-    public void onClientBytes(ByteBuffer in) {
-        stats.peerBytesIn += in.remaining();
-        if (phase == ProxySession.Phase.CLOSED) {
-            in.position(in.limit());
-        } else if (transport == ProxySession.Transport.PASSTHROUGH && phase == ProxySession.Phase.CONNECTING) {
-            v1Backlog = ByteBuffer.allocate(v1Backlog.remaining() + in.remaining()).put(v1Backlog).put(in).flip();
-        } else if (transport == ProxySession.Transport.PASSTHROUGH) {
-            sendToNode(copy(in));
+    void clientBytesBeforeRelay(ByteBuffer in) {
+        if (v1Held != null) {
+            v1Held.append(in); // a v1 stranger while the node is dialled
         } else {
-            receiveFromStranger(in);
-        }
-    }
-
-    private void receiveFromStranger(ByteBuffer in) {
-        try {
-            if (transport == null && !detect(in)) {
-                return;
-            }
-            V2Packet packet;
-            while ((packet = v2.receive(in)) != null) {
-                packetToNode(packet);
-            }
-            stats.decoysReceived = v2.decoysReceived();
-            stats.unknownShortIds = toNode.unknownShortIds();
-            stats.malformedTypes = toNode.malformedTypes();
-            byte[] out = v2.takeOutput();
-            if (out.length > 0) {
-                sendToStranger(ByteBuffer.wrap(out));
-            }
-            if (v2.canSend() && stats.sessionId == null) {
-                stats.sessionId = HexFormat.of().formatHex(v2.sessionId());
-            }
-            if (phase == ProxySession.Phase.HANDSHAKE && v2.isHandshakeComplete()) {
-                phase = ProxySession.Phase.RELAY;
-            }
-        } catch (V2ProtocolException e) {
-            in.position(in.limit());
-            close(CloseCause.V2ProtocolError.of(e));
-        } catch (V2ToV1.OversizedPayloadException e) {
-            in.position(in.limit());
-            close(e.cause());
+            detect(in);
         }
     }
 
     /**
      * Feeds the responder no more than the rest of the 16-byte v1 prefix, so the verdict comes
-     * before any packet. Returns true once the stranger is known v2 (our answer is queued and the
-     * rest of {@code in} continues its handshake); false while all bytes so far match (then
-     * {@code in} is used up) or after the stranger turned out v1.
+     * before any packet. Once the stranger is known v2, our answer is sent and the rest of
+     * {@code in} continues its handshake; while all bytes so far match, {@code in} is used up.
      */
-    private boolean detect(ByteBuffer in) throws V2ProtocolException {
+    private void detect(ByteBuffer in) {
         int n = Math.min(V2Transport.V1_PREFIX_LEN - prefixSeen, in.remaining());
-        v2.receive(in.slice(in.position(), n)); // takes all n bytes: a mismatch goes on into the key
+        try {
+            v2.receive(in.slice(in.position(), n)); // takes all n bytes: a mismatch goes on into the key
+        } catch (V2ProtocolException e) {
+            in.position(in.limit());
+            close(CloseCause.V2ProtocolError.of(e));
+            return;
+        }
         in.position(in.position() + n);
         prefixSeen += n;
         if (v2.isV1()) {
             startV1(in);
-            return false;
+            return;
         }
         byte[] answer = v2.takeOutput();
-        if (answer.length == 0) {
-            return false;
+        if (answer.length > 0) {
+            sides.send(Sides.Side.V2, ByteBuffer.wrap(answer));
+            startV2();
+            relay.received(Sides.Side.V2, in);
         }
-        sendToStranger(ByteBuffer.wrap(answer));
-        startV2();
-        return true;
     }
 
     /** The 16-byte v1 prefix matched: the stranger speaks v1 of our network (Core: V2Transport::ProcessReceivedMaybeV1Bytes). */
     private void startV1(ByteBuffer rest) {
-        transport = ProxySession.Transport.PASSTHROUGH;
-        byte[] prefix = v2.v1Prefix();
-        v1Backlog = ByteBuffer.allocate(prefix.length + rest.remaining());
-        v1Backlog.put(prefix).put(rest).flip();
+        choose(ProxySession.Transport.PASSTHROUGH);
+        v1Held = new HeldBytes(V2Transport.V1_PREFIX_LEN + rest.remaining());
+        v1Held.append(ByteBuffer.wrap(v2.v1Prefix()));
+        v1Held.append(rest);
         v2.destroy();
         connectNode();
     }
 
+    /** A v2 stranger: the node's frames wait until packets can be encrypted (it is not read before). */
     private void startV2() {
-        transport = ProxySession.Transport.V2;
-        toNode = new V2ToV1(new V1FrameEncoder(network), ProxySession.DEFER_CHECKSUMS_FROM);
-        toStranger = new V1ToV2(v2);
+        choose(ProxySession.Transport.V2);
+        relay = new V2Translation(v2, network, new V1FrameDecoder(network, V1ToV2.HEADROOM, V1ToV2.TAILROOM), null,
+                new HeldBytes(0), sides, new V2Translation.Events() {
+                    @Override
+                    public void keysReady() {
+                        stats.sessionId = ((V2Translation) relay).sessionIdHex();
+                    }
+
+                    @Override
+                    public void handshakeComplete() {
+                        if (phase() == ProxySession.Phase.HANDSHAKE) {
+                            moveTo(ProxySession.Phase.RELAY);
+                        }
+                    }
+
+                    /** The node's messages are verified on the loop: the engine defers only the accepted side's checks. */
+                    @Override
+                    public V1Message messageToV2(V1Message message) {
+                        return advertiseV2.isPresent() ? advertiseV2.get().rewrite(message) : message;
+                    }
+                });
         connectNode();
     }
 
     private void connectNode() {
-        phase = ProxySession.Phase.CONNECTING;
+        moveTo(ProxySession.Phase.CONNECTING);
         actions.connectPeer(node.address());
-    }
-
-    private void packetToNode(V2Packet packet) throws V2ToV1.OversizedPayloadException {
-        ByteBuffer frame = toNode.translate(packet);
-        if (frame == null) {
-            return;
-        }
-        stats.v2MessageToClient(toNode.lastCommand(), frame.remaining(), PacketCipher.EXPANSION + packet.length());
-        DeferredChecksum checksum = toNode.pendingChecksum();
-        stats.clientBytesOut += frame.remaining();
-        if (checksum != null) {
-            actions.sendToPeerAfter(frame, checksum); // writes a checksum: never fails
-        } else {
-            actions.sendToPeer(frame);
-        }
     }
 
     // ---- the node ----------------------------------------------------------------------------
 
     @Override
     public void onPeerConnected() {
-        if (phase != ProxySession.Phase.CONNECTING) {
+        if (phase() != ProxySession.Phase.CONNECTING) {
             return;
         }
-        if (transport == ProxySession.Transport.PASSTHROUGH) {
-            phase = ProxySession.Phase.RELAY;
-            sendToNode(v1Backlog);
-            v1Backlog = null;
+        if (relay == null) { // a v1 stranger: its bytes so far go first
+            moveTo(ProxySession.Phase.RELAY);
+            relay = Passthrough.start(sides, Sides.Side.V2, v1Held);
+            v1Held = null;
         } else {
-            phase = v2.isHandshakeComplete() ? ProxySession.Phase.RELAY : ProxySession.Phase.HANDSHAKE;
+            moveTo(v2.isHandshakeComplete() ? ProxySession.Phase.RELAY : ProxySession.Phase.HANDSHAKE);
         }
-        if (strangerEof) {
+        if (sides.ended(Sides.Side.V2)) {
             onClientEof();
         }
     }
@@ -216,43 +175,6 @@ public final class InboundSession implements RelaySession {
     @Override
     public void onPeerConnectFailed(String why) {
         close(new CloseCause.ConnectFailed("the node " + node, why));
-    }
-
-    @Override
-    public void onPeerBytes(ByteBuffer in) {
-        stats.clientBytesIn += in.remaining();
-        if (phase == ProxySession.Phase.CLOSED) {
-            in.position(in.limit());
-        } else if (transport == ProxySession.Transport.PASSTHROUGH) {
-            sendToStranger(copy(in));
-        } else {
-            translateNodeBytes(in);
-        }
-    }
-
-    /**
-     * Node frames become packets. Their checksums are verified here, on the loop: the engine can
-     * only defer checksums of the accepted side's messages.
-     */
-    private void translateNodeBytes(ByteBuffer in) {
-        if (nodeDecoder == null) {
-            nodeDecoder = new V1FrameDecoder(network, V1ToV2.HEADROOM, V1ToV2.TAILROOM);
-        }
-        try {
-            V1Message m;
-            while ((m = nodeDecoder.next(in)) != null) {
-                if (advertiseV2.isPresent()) {
-                    m = advertiseV2.get().rewrite(m);
-                }
-                int v1Bytes = V1Protocol.HEADER_SIZE + m.length();
-                String command = m.command();
-                ByteBuffer packet = toStranger.translate(m);
-                stats.v2MessageToPeer(command, v1Bytes, packet.remaining());
-                sendToStranger(packet);
-            }
-        } catch (V1ProtocolException e) {
-            close(CloseCause.V1ProtocolError.of(CloseCause.Party.NODE, e, false));
-        }
     }
 
     @Override
@@ -265,40 +187,21 @@ public final class InboundSession implements RelaySession {
 
     @Override
     public void onClientEof() {
-        strangerEof = true;
-        switch (phase) {
+        sides.markEnded(Sides.Side.V2);
+        switch (phase()) {
             case FIRST_MESSAGE -> close(new CloseCause.ClosedEarly(CloseCause.Party.PEER));
             case CONNECTING -> { } // acted on once the node is connected
             case HANDSHAKE -> close(new CloseCause.ClosedInHandshake(new FallbackNote.None()));
-            case RELAY -> {
-                if (transport == ProxySession.Transport.V2 && !v2.atPacketBoundary()) {
-                    close(new CloseCause.Truncated(CloseCause.Party.PEER));
-                } else {
-                    finishOrHalfClose(true);
-                }
-            }
+            case RELAY -> relay.ended(Sides.Side.V2);
             case CLOSED -> { }
-            default -> throw new AssertionError(phase);
+            default -> throw new AssertionError(phase());
         }
     }
 
     @Override
     public void onPeerEof() {
-        nodeEof = true;
-        if (nodeDecoder != null && !nodeDecoder.atMessageBoundary()) {
-            close(new CloseCause.Truncated(CloseCause.Party.NODE));
-        } else {
-            finishOrHalfClose(false);
-        }
-    }
-
-    private void finishOrHalfClose(boolean stranger) {
-        if (strangerEof && nodeEof) {
-            close(null);
-        } else if (stranger) {
-            actions.shutdownPeerOutput();
-        } else {
-            actions.shutdownClientOutput();
+        if (phase() != ProxySession.Phase.CLOSED) {
+            relay.ended(Sides.Side.V1);
         }
     }
 
@@ -309,70 +212,18 @@ public final class InboundSession implements RelaySession {
 
     @Override
     public void onTimeout() {
-        switch (phase) {
-            case FIRST_MESSAGE, CONNECTING, HANDSHAKE, RELAY ->
-                    close(new CloseCause.Timeout(Direction.INBOUND, phase, "the node " + node, new FallbackNote.None()));
-            case CLOSED -> { }
-            default -> throw new AssertionError(phase);
+        if (phase() != ProxySession.Phase.CLOSED) {
+            close(new CloseCause.Timeout(Direction.INBOUND, phase(), "the node " + node, new FallbackNote.None()));
         }
     }
 
+    /** The responder is wiped whatever the stranger turned out to be. */
     @Override
-    public void onShutdown() {
-        close(new CloseCause.Shutdown());
-    }
-
-    /** Closes with {@code cause}; null for a clean close (both sides finished). */
-    private void close(CloseCause cause) {
-        if (phase == ProxySession.Phase.CLOSED) {
-            return;
-        }
-        phase = ProxySession.Phase.CLOSED;
-        closeCause = cause;
+    void destroyKeys() {
         v2.destroy();
-        actions.close();
-    }
-
-    private void sendToNode(ByteBuffer b) {
-        stats.clientBytesOut += b.remaining();
-        actions.sendToPeer(b);
-    }
-
-    private void sendToStranger(ByteBuffer b) {
-        stats.peerBytesOut += b.remaining();
-        actions.sendToClient(b);
-    }
-
-    private static ByteBuffer copy(ByteBuffer in) {
-        ByteBuffer copy = ByteBuffer.allocate(in.remaining());
-        copy.put(in).flip();
-        return copy;
     }
 
     // ---- state for the engine and logs -----------------------------------------------------
-
-    @Override
-    public ProxySession.Phase phase() {
-        return phase;
-    }
-
-    @Override
-    public boolean wantsClientBytes() {
-        return !strangerEof && (phase == ProxySession.Phase.FIRST_MESSAGE || phase == ProxySession.Phase.HANDSHAKE
-                || phase == ProxySession.Phase.RELAY);
-    }
-
-    /** The node is read once it is connected and, for v2, once packets can be encrypted for the stranger. */
-    @Override
-    public boolean wantsPeerBytes() {
-        return !nodeEof && (phase == ProxySession.Phase.HANDSHAKE || phase == ProxySession.Phase.RELAY)
-                && (transport != ProxySession.Transport.V2 || v2.canSend());
-    }
-
-    @Override
-    public Optional<ProxySession.Transport> transport() {
-        return Optional.ofNullable(transport);
-    }
 
     @Override
     public Optional<Destination> destination() {
@@ -384,22 +235,10 @@ public final class InboundSession implements RelaySession {
         return Optional.of(network);
     }
 
-    @Override
-    public Optional<CloseCause> closeCause() {
-        return Optional.ofNullable(closeCause);
-    }
-
-    @Override
-    public SessionStats stats() {
-        return stats;
-    }
-
     /** The stranger's bytes held while the node is dialled, the node's partial frame and the stranger's partial packet. */
     @Override
     public long bufferedBytes() {
-        return (v1Backlog == null ? 0 : v1Backlog.remaining())
-                + (nodeDecoder == null ? 0 : nodeDecoder.bufferedBytes())
-                + v2.bufferedBytes();
+        return (v1Held == null ? 0 : v1Held.heldBytes()) + (relay == null ? v2.bufferedBytes() : relay.bufferedBytes());
     }
 
     @Override

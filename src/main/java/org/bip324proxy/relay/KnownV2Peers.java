@@ -1,11 +1,14 @@
 package org.bip324proxy.relay;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bip324proxy.v1.AddrMessages;
+import org.bip324proxy.v1.V1Protocol;
 
 /**
  * Destinations known to speak BIP324, shared by all sessions (thread-safe). Bounded: at most
@@ -69,6 +72,17 @@ public final class KnownV2Peers {
             changed |= handshakes.put(key, Boolean.TRUE) == null;
         } else if (!handshakes.containsKey(key)) {
             changed |= hints.put(key, Boolean.TRUE) == null;
+        }
+    }
+
+    /**
+     * Remembers the addresses of an addr/addrv2 frame ({@code frame}: v1 header and payload) relayed
+     * to a client that announce NODE_P2P_V2, as a hint (BIP324, "Signaling"); other frames are ignored.
+     */
+    public void learnFromAddr(String command, ByteBuffer frame) {
+        if (AddrMessages.isAddr(command)) {
+            ByteBuffer payload = frame.duplicate().position(frame.position() + V1Protocol.HEADER_SIZE);
+            AddrMessages.v2Capable(command, payload).forEach(a -> learn(a, Evidence.ADVERTISED));
         }
     }
 
