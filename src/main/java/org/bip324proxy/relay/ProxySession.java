@@ -42,11 +42,8 @@ public final class ProxySession extends AbstractRelaySession {
         FIRST_MESSAGE, CONNECTING, HANDSHAKE, RELAY, CLOSED;
 
         /**
-         * Returns {@code next} if a session of {@code direction} may move there from this phase, as
-         * the tables of {@link ProxySession} and {@link InboundSession} list (inbound sessions have
-         * neither {@code CONNECTING -> FIRST_MESSAGE} nor {@code HANDSHAKE -> CONNECTING}).
-         *
-         * @throws IllegalStateException for a move the table does not list
+         * Returns {@code next} if the table of {@link ProxySession} (outbound) or {@link InboundSession}
+         * lists the move from this phase; throws {@link IllegalStateException} otherwise.
          */
         Phase moveTo(Phase next, Direction direction) {
             boolean outbound = direction == Direction.OUTBOUND;
@@ -113,11 +110,7 @@ public final class ProxySession extends AbstractRelaySession {
                 redirectDestination.filter(d -> !settings.destinationPolicy().ownEndpoints().contains(d.address())));
     }
 
-    /**
-     * Connects to the known destination before the client's first message: a SOCKS5 client names
-     * its destination and sends nothing until the proxy replies that it is connected. The first
-     * message then chooses the transport on the open connection (v1 → BIP324, else passthrough).
-     */
+    /** A SOCKS5 client waits for the reply; its first message then chooses the transport on the open connection. */
     @Override
     public void connectBeforeFirstMessage() {
         destination = firstMessage.connectEarly(phase());

@@ -18,9 +18,10 @@ import org.bip324proxy.crypto.EllSwiftKeyPair;
  * AAD; the first non-decoy packet is the peer's version packet, whose contents are ignored.
  *
  * <p>Every state change goes through {@link RecvState#moveTo} and {@link SendState#moveTo}, which
- * enforce the transition tables documented there. The parts: {@link PeerKeyReader} (v1 prefix and
- * the peer's key), {@link GarbageScanner} (the peer's garbage terminator), {@link PacketReader}
- * (received packets), {@link OurHandshake} (our key, garbage, key schedule and handshake output).
+ * enforce the transition tables documented there. The parts: {@link PeerReceiver} (the receive
+ * side: {@link PeerKeyReader} for the v1 prefix and the peer's key, {@link GarbageScanner} for its
+ * garbage terminator, {@link PacketReader} for packets), {@link OurHandshake} (our key, garbage,
+ * key schedule and handshake output); this class holds the send side and sequences the two.
  */
 public final class V2Transport {
     /** Most garbage bytes either side may send after its key (inclusive). */
@@ -45,19 +46,11 @@ public final class V2Transport {
     public enum Role { INITIATOR, RESPONDER }
 
     private final Role role;
-    private final int headroom;
-
     private final OurHandshake us;
-    private RecvState recvState;
+    private final PeerReceiver receiver;
     private SendState sendState;
     private PacketCipher cipher;
     private byte[] sessionId;
-
-    private final PeerKeyReader peerKey;
-    private GarbageScanner garbageScanner;
-    private PacketReader packets;
-
-    private long decoysReceived;
 
     /**
      * Creates a transport with a given key and garbage (tests and vectors use this directly).
@@ -78,15 +71,34 @@ public final class V2Transport {
         }
         this.role = role;
         this.us = new OurHandshake(role == Role.INITIATOR, networkMagic, key, garbage, backend);
-        this.headroom = receiveHeadroom;
-        this.peerKey = new PeerKeyReader(networkMagic);
+        this.receiver = new PeerReceiver(role == Role.RESPONDER, networkMagic, receiveHeadroom, new SendSide());
         if (role == Role.INITIATOR) {
-            recvState = RecvState.KEY;
             sendState = SendState.AWAITING_KEY;
             us.sendKeyAndGarbage();
         } else {
-            recvState = RecvState.KEY_MAYBE_V1;
             sendState = SendState.MAYBE_V1;
+        }
+    }
+
+    /** The send side's moves, as the receive side finds them necessary. */
+    private final class SendSide implements PeerReceiver.SendSide {
+        @Override
+        public void peerIsV2() {
+            sendState = sendState.moveTo(SendState.AWAITING_KEY);
+            us.sendKeyAndGarbage();
+        }
+
+        @Override
+        public void peerIsV1() {
+            sendState = sendState.moveTo(SendState.V1);
+        }
+
+        @Override
+        public PacketCipher peerKey(byte[] key) {
+            cipher = us.deriveKeysAndSendVersion(key);
+            sessionId = cipher.sessionId();
+            sendState = sendState.moveTo(SendState.READY);
+            return cipher;
         }
     }
 
@@ -124,92 +136,13 @@ public final class V2Transport {
      */
     public V2Packet receive(ByteBuffer in) throws V2ProtocolException {
         try {
-            while (true) {
-                switch (recvState) {
-                    case KEY_MAYBE_V1 -> {
-                        if (!receivePrefix(in)) {
-                            return null;
-                        }
-                    }
-                    case KEY -> {
-                        if (!receiveKey(in)) {
-                            return null;
-                        }
-                    }
-                    case GARB_GARBTERM -> {
-                        if (!receiveGarbage(in)) {
-                            return null;
-                        }
-                    }
-                    case VERSION, APP -> {
-                        int header = packets.read(in);
-                        if (header < 0) {
-                            return null;
-                        }
-                        V2Packet contents = packets.takePacket();
-                        if ((header & PacketCipher.IGNORE_BIT) != 0) {
-                            decoysReceived++;
-                        } else if (recvState == RecvState.VERSION) {
-                            recvState = recvState.moveTo(RecvState.APP); // version contents are ignored (BIP324)
-                        } else {
-                            return contents;
-                        }
-                    }
-                    case V1 -> {
-                        return null;
-                    }
-                    case FAILED -> throw new IllegalStateException("transport failed earlier");
-                    default -> throw new AssertionError(recvState);
-                }
-            }
+            return receiver.receive(in);
         } catch (V2ProtocolException e) {
-            fail();
+            if (cipher != null) {
+                cipher.destroy();
+            }
             throw e;
         }
-    }
-
-    /** Responder: match incoming bytes against the v1 prefix; true once the peer is known v2. */
-    private boolean receivePrefix(ByteBuffer in) {
-        switch (peerKey.matchV1Prefix(in)) {
-            case V2 -> {
-                recvState = recvState.moveTo(RecvState.KEY);
-                sendState = sendState.moveTo(SendState.AWAITING_KEY);
-                us.sendKeyAndGarbage();
-                return true;
-            }
-            case V1 -> {
-                recvState = recvState.moveTo(RecvState.V1);
-                sendState = sendState.moveTo(SendState.V1);
-                return false;
-            }
-            default -> {
-                return false;
-            }
-        }
-    }
-
-    private boolean receiveKey(ByteBuffer in) throws V2ProtocolException {
-        if (!peerKey.readKey(in, role == Role.RESPONDER)) {
-            return false;
-        }
-        cipher = us.deriveKeysAndSendVersion(peerKey.key());
-        sessionId = cipher.sessionId();
-        sendState = sendState.moveTo(SendState.READY);
-        garbageScanner = new GarbageScanner(cipher.recvGarbageTerminator());
-        recvState = recvState.moveTo(RecvState.GARB_GARBTERM);
-        return true;
-    }
-
-    /** Scans for the peer's garbage terminator; true once found (the garbage becomes the AAD). */
-    private boolean receiveGarbage(ByteBuffer in) throws V2ProtocolException {
-        byte[] peerGarbage = garbageScanner.scan(in);
-        if (peerGarbage == null) {
-            return false;
-        }
-        garbageScanner = null;
-        packets = new PacketReader(cipher, headroom, peerGarbage);
-        recvState = recvState.moveTo(RecvState.VERSION);
-        return true;
     }
 
     /**
@@ -217,8 +150,7 @@ public final class V2Transport {
      * during the handshake, the garbage scan buffer (for memory accounting).
      */
     public int bufferedBytes() {
-        return (packets == null ? 0 : packets.bufferedBytes())
-                + (garbageScanner == null ? 0 : garbageScanner.bufferedBytes());
+        return receiver.bufferedBytes();
     }
 
     /** Returns (and forgets) the handshake bytes that must be sent to the peer, possibly none. */
@@ -231,7 +163,7 @@ public final class V2Transport {
      * whole contents), so an end of stream anywhere else truncates one.
      */
     public boolean atPacketBoundary() {
-        return packets == null || packets.atPacketBoundary();
+        return receiver.atPacketBoundary();
     }
 
     /** True once application packets may be encrypted (the peer's key has been received). */
@@ -241,12 +173,12 @@ public final class V2Transport {
 
     /** True once the peer's version packet has been received and verified. */
     public boolean isHandshakeComplete() {
-        return recvState == RecvState.APP;
+        return receiver.isHandshakeComplete();
     }
 
     /** Responder only: true if the peer's first 16 bytes were a v1 VERSION header of our network. */
     public boolean isV1() {
-        return recvState == RecvState.V1;
+        return receiver.isV1();
     }
 
     /** The 16 bytes consumed before the peer was recognised as v1; they belong to its first message. */
@@ -254,7 +186,7 @@ public final class V2Transport {
         if (!isV1()) {
             throw new IllegalStateException("peer is not v1");
         }
-        return peerKey.v1Prefix();
+        return receiver.v1Prefix();
     }
 
     /** The 32-byte BIP324 session id, or null before the peer's key arrived. */
@@ -264,7 +196,7 @@ public final class V2Transport {
 
     /** Decoy packets received and ignored so far. */
     public long decoysReceived() {
-        return decoysReceived;
+        return receiver.decoysReceived();
     }
 
     public Role role() {
@@ -289,13 +221,6 @@ public final class V2Transport {
     private void requireReady() {
         if (sendState != SendState.READY) {
             throw new IllegalStateException("cannot send packets before the peer's key arrived (state " + sendState + ")");
-        }
-    }
-
-    private void fail() {
-        recvState = recvState.moveTo(RecvState.FAILED);
-        if (cipher != null) {
-            cipher.destroy();
         }
     }
 
