@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.bip324proxy.control.ControlClient;
 import org.bip324proxy.control.ControlClient.ControlException;
+import org.bip324proxy.control.ControlClient;
 import org.bip324proxy.control.SnapshotJson;
 import org.bip324proxy.control.StatusReport;
 import org.bip324proxy.relay.Endpoints;
-import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,7 +75,7 @@ public final class SessionsCommand implements Callable<Integer> {
                     if (c.sessionId().isPresent()) {
                         ids.add(c.sessionId().get());
                     } else {
-                        unencrypted.add("conn " + c.id() + " (transport " + c.transport().map(ProxySession.Transport::logName).orElse(null)
+                        unencrypted.add("conn " + c.id() + " (transport " + c.transport().map(Transport::logName).orElse(null)
                                 + ", phase " + c.phase().logName() + ")");
                     }
                 }

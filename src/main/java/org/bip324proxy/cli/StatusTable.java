@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 import org.bip324proxy.control.StatusReport;
 import org.bip324proxy.relay.Destination;
-import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.TrafficCounter;
+import org.bip324proxy.relay.Transport;
 
 /** Renders the control protocol's status document as text for people. */
 final class StatusTable {
@@ -49,7 +49,7 @@ final class StatusTable {
             rows.add(new String[] {
                 String.valueOf(c.id()), c.direction().logName(), c.client(), text(c.destination()),
                 text(c.via().map(Destination.Source::logName)) + c.upstream().map(u -> " > " + u).orElse(""),
-                text(c.network()), text(c.transport().map(ProxySession.Transport::logName)), c.phase().logName(),
+                text(c.network()), text(c.transport().map(Transport::logName)), c.phase().logName(),
                 duration(c.ageMillis()), c.handshakeMillis().isPresent() ? c.handshakeMillis().getAsLong() + " ms" : "-",
                 bytes(t.get(TrafficCounter.V1_BYTES_IN)), bytes(t.get(TrafficCounter.V1_BYTES_OUT)),
                 bytes(t.get(TrafficCounter.V2_BYTES_IN)), bytes(t.get(TrafficCounter.V2_BYTES_OUT)),

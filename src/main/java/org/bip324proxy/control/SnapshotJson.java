@@ -11,9 +11,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.relay.Destination;
-import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.TrafficCounter;
+import org.bip324proxy.relay.Transport;
 
 /**
  * The control protocol's {@code status} answer (see docs/control-protocol.md): a
@@ -67,7 +68,7 @@ public final class SnapshotJson {
         m.put("destination_source", c.via().map(Destination.Source::logName).orElse(null));
         m.put("upstream", c.upstream().orElse(null));
         m.put("network", c.network().orElse(null));
-        m.put("transport", c.transport().map(ProxySession.Transport::logName).orElse(null));
+        m.put("transport", c.transport().map(Transport::logName).orElse(null));
         m.put("phase", c.phase().logName());
         m.put("session_id", c.sessionId().orElse(null));
         m.put("age_ms", c.ageMillis());
@@ -125,8 +126,8 @@ public final class SnapshotJson {
                 c.required("client"), c.text("destination"),
                 c.text("destination_source").map(v -> named(Destination.Source.values(), Destination.Source::logName, v)),
                 c.text("upstream"), c.text("network"),
-                c.text("transport").map(v -> named(ProxySession.Transport.values(), ProxySession.Transport::logName, v)),
-                named(ProxySession.Phase.values(), ProxySession.Phase::logName, c.required("phase")),
+                c.text("transport").map(v -> named(Transport.values(), Transport::logName, v)),
+                named(Phase.values(), Phase::logName, c.required("phase")),
                 c.text("session_id"), c.num("age_ms"),
                 handshake.isPresent() ? OptionalLong.of(handshake.get()) : OptionalLong.empty(), traffic(c.obj("traffic")));
     }

@@ -13,10 +13,11 @@ import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.Endpoints;
-import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.TrafficCounter;
 import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.Transport;
 import org.bip324proxy.v1.Network;
 
 /**
@@ -119,8 +120,8 @@ public record StatusReport(
             Optional<Destination.Source> via,
             Optional<String> upstream,
             Optional<String> network,
-            Optional<ProxySession.Transport> transport,
-            ProxySession.Phase phase,
+            Optional<Transport> transport,
+            Phase phase,
             Optional<String> sessionId,
             long ageMillis,
             OptionalLong handshakeMillis,

@@ -12,7 +12,7 @@ import org.bip324proxy.log.StackTop;
 import org.bip324proxy.relay.CloseCause;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
-import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.SessionActions;
 import org.bip324proxy.socks5.Socks5Reply;
@@ -182,9 +182,9 @@ final class Connection implements SessionActions {
         }
         backpressure.reportHeld(); // the most this connection holds: what the event queued, before writing
         io.flush();
-        ProxySession.Phase phase = session.phase();
+        Phase phase = session.phase();
         timers.observe(phase);
-        if (phase == ProxySession.Phase.CLOSED) {
+        if (phase == Phase.CLOSED) {
             close();
         }
         if (closing && io.drained()) {
@@ -220,9 +220,9 @@ final class Connection implements SessionActions {
         if (backpressure.pausedByBudget()) {
             backpressure.updateInterest(closing, dialer.upstreamHandshaking()); // the budget may have room again
         }
-        ProxySession.Phase phase = session.phase();
+        Phase phase = session.phase();
         if (timers.expired(phase, now)) {
-            if (phase == ProxySession.Phase.CONNECTING) {
+            if (phase == Phase.CONNECTING) {
                 socksReply.failWith(Socks5Reply.HOST_UNREACHABLE);
             }
             events.event(session::onTimeout);

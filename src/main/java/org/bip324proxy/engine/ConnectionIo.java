@@ -3,7 +3,7 @@ package org.bip324proxy.engine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.v1.DeferredChecksum;
 
@@ -103,7 +103,7 @@ final class ConnectionIo {
     void failed(SocketSide side, IOException e) {
         side.queue().clear();
         session.onError(side.peerSide(), ErrorText.of(e));
-        if (session.phase() == ProxySession.Phase.CLOSED) {
+        if (session.phase() == Phase.CLOSED) {
             close.run();
         }
     }

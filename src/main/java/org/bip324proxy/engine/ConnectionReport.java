@@ -7,8 +7,8 @@ import org.bip324proxy.log.EventLog;
 import org.bip324proxy.relay.CloseCause;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.Endpoints;
-import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.RelaySession;
+import org.bip324proxy.relay.Transport;
 
 /**
  * What one {@link Connection} tells the outside: its {@code accept} line, why it closed and its
@@ -70,7 +70,7 @@ final class ConnectionReport {
                 .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
                 .with("upstream", upstreamHop != null ? Endpoints.format(upstreamHop) : null)
                 .with("network", session.network().map(n -> n.name()).orElse(null))
-                .with("transport", session.transport().map(ProxySession.Transport::logName).orElse(null))
+                .with("transport", session.transport().map(Transport::logName).orElse(null))
                 .with("session_id", s.sessionId())
                 .with("outcome", closedWith.isPresent() ? "error" : "ok")
                 .with("cause", closeLabel())

@@ -4,9 +4,10 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.bip324proxy.relay.Destination;
-import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.Transport;
 import org.bip324proxy.v1.Network;
 
 /**
@@ -33,8 +34,8 @@ public record ConnectionSnapshot(
         Optional<Destination> destination,
         Optional<InetSocketAddress> upstream,
         Optional<Network> network,
-        Optional<ProxySession.Transport> transport,
-        ProxySession.Phase phase,
+        Optional<Transport> transport,
+        Phase phase,
         Optional<String> sessionId,
         long ageMillis,
         OptionalLong handshakeMillis,

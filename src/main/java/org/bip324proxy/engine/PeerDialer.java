@@ -15,8 +15,8 @@ import org.bip324proxy.log.EventLog;
 import org.bip324proxy.os.ListenerOptions;
 import org.bip324proxy.relay.DestinationPolicy;
 import org.bip324proxy.relay.Endpoints;
-import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.RelaySession;
+import org.bip324proxy.relay.Transport;
 import org.bip324proxy.socks5.Socks5Client;
 import org.bip324proxy.socks5.Socks5Exception;
 import org.bip324proxy.socks5.Socks5Reply;
@@ -78,7 +78,7 @@ final class PeerDialer {
                 .with("via", session.destination().map(d -> d.source().logName()).orElse(null))
                 .with("upstream", upstreamHop != null ? Endpoints.format(upstreamHop) : null)
                 .with("network", session.network().map(n -> n.name()).orElse(null))
-                .with("transport", session.transport().map(ProxySession.Transport::logName).orElse(null))
+                .with("transport", session.transport().map(Transport::logName).orElse(null))
                 .log();
         if (upstream.isPresent()) {
             upstreamHandshake = new Socks5Client(address, Optional.of(UpstreamCredentials.random(host.rng())));

@@ -1,8 +1,9 @@
 package org.bip324proxy.engine;
 
 import org.bip324proxy.log.EventLog;
-import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.RelaySession;
+import org.bip324proxy.relay.Transport;
 
 /**
  * One connection's phases in time: when the current phase began, when a byte last moved, how long
@@ -15,7 +16,7 @@ final class PhaseTimers {
     private final RelaySession session;
     private final EngineConfig config;
     private final EventLog log;
-    private ProxySession.Phase lastPhase;
+    private Phase lastPhase;
     private long phaseStartedAt;
     private long lastActivityAt;
     private long handshakeStartedAt;
@@ -35,7 +36,7 @@ final class PhaseTimers {
     }
 
     /** Called after every event: notes a change of the session's phase. */
-    void observe(ProxySession.Phase phase) {
+    void observe(Phase phase) {
         if (phase != lastPhase) {
             onPhaseChange(lastPhase, phase);
             lastPhase = phase;
@@ -43,18 +44,18 @@ final class PhaseTimers {
         }
     }
 
-    private void onPhaseChange(ProxySession.Phase from, ProxySession.Phase to) {
-        if (to == ProxySession.Phase.HANDSHAKE) {
+    private void onPhaseChange(Phase from, Phase to) {
+        if (to == Phase.HANDSHAKE) {
             handshakeStartedAt = System.nanoTime();
         }
-        if (to == ProxySession.Phase.RELAY && session.transport().orElse(null) == ProxySession.Transport.V2) {
-            if (from != ProxySession.Phase.HANDSHAKE) {
+        if (to == Phase.RELAY && session.transport().orElse(null) == Transport.V2) {
+            if (from != Phase.HANDSHAKE) {
                 handshakeStartedAt = phaseStartedAt; // inbound: completed while the node was being dialled
             }
             handshakeNanos = System.nanoTime() - handshakeStartedAt;
             log.info("v2").with("conn", id).with("session_id", session.stats().sessionId())
                     .with("handshake_ms", handshakeNanos / 1_000_000).log();
-        } else if (to == ProxySession.Phase.CONNECTING && session.transport().orElse(null) == ProxySession.Transport.V1_FALLBACK) {
+        } else if (to == Phase.CONNECTING && session.transport().orElse(null) == Transport.V1_FALLBACK) {
             log.warn("v1_fallback").with("conn", id)
                     .with("reason", session.stats().v1FallbackReason())
                     .with("note", "this connection is NOT encrypted").log();
@@ -62,8 +63,8 @@ final class PhaseTimers {
     }
 
     /** Whether {@code phase} has lasted longer than its timeout at {@code now} (idle time while relaying). */
-    boolean expired(ProxySession.Phase phase, long now) {
-        long since = phase == ProxySession.Phase.RELAY ? lastActivityAt : phaseStartedAt;
+    boolean expired(Phase phase, long now) {
+        long since = phase == Phase.RELAY ? lastActivityAt : phaseStartedAt;
         long limit = switch (phase) {
             case FIRST_MESSAGE -> Nanos.of(config.firstMessageTimeout());
             case CONNECTING -> Nanos.of(config.connectTimeout());

@@ -9,10 +9,10 @@ import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.Endpoints;
-import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.TrafficCounter;
 import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.Transport;
 import org.bip324proxy.relay.V1FallbackPolicy;
 
 /**
@@ -46,10 +46,10 @@ public final class PrometheusText {
         sample("uptime_seconds", "", s.uptimeMillis() / 1000.0);
         family("connections_open", "gauge", "Client connections open now, by transport (none = not chosen yet).");
         Map<String, Long> open = new TreeMap<>(Map.of(NONE, 0L));
-        for (ProxySession.Transport transport : ProxySession.Transport.values()) {
+        for (Transport transport : Transport.values()) {
             open.put(transport.logName(), 0L);
         }
-        s.connections().forEach(c -> open.merge(c.transport().map(ProxySession.Transport::logName).orElse(NONE), 1L, Long::sum));
+        s.connections().forEach(c -> open.merge(c.transport().map(Transport::logName).orElse(NONE), 1L, Long::sum));
         open.forEach((k, v) -> sample("connections_open", label("transport", k), v));
         family("connections_open_by_direction", "gauge",
                 "Connections open now, by direction (outbound: local clients out to peers; inbound: peers in to the protected node).");

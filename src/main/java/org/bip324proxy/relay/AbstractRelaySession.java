@@ -2,8 +2,8 @@ package org.bip324proxy.relay;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import org.bip324proxy.relay.ProxySession.Phase;
-import org.bip324proxy.relay.ProxySession.Transport;
+import org.bip324proxy.relay.Phase;
+import org.bip324proxy.relay.Transport;
 
 /**
  * What both sessions share ({@link ProxySession} outbound, {@link InboundSession} inbound): the

@@ -240,7 +240,7 @@ public sealed interface CloseCause {
     }
 
     /** The engine's timer for {@code phase} expired; {@code target} names the destination as the log does. */
-    record Timeout(RelaySession.Direction direction, ProxySession.Phase phase, String target, FallbackNote note)
+    record Timeout(RelaySession.Direction direction, Phase phase, String target, FallbackNote note)
             implements CloseCause {
         @Override
         public String label() {

@@ -35,7 +35,7 @@ final class FirstMessagePhase {
     }
 
     /** The transport and the destination are chosen. */
-    record Chosen(ProxySession.Transport transport, Destination destination) implements Result {
+    record Chosen(Transport transport, Destination destination) implements Result {
     }
 
     /** The first message is refused: the session closes with this cause. */
@@ -62,8 +62,8 @@ final class FirstMessagePhase {
     }
 
     /** Connecting before the first message (SOCKS5): to the redirect's destination, which then stays. */
-    Destination connectEarly(ProxySession.Phase phase) {
-        if (phase != ProxySession.Phase.FIRST_MESSAGE || redirectDestination.isEmpty()) {
+    Destination connectEarly(Phase phase) {
+        if (phase != Phase.FIRST_MESSAGE || redirectDestination.isEmpty()) {
             throw new IllegalStateException("no known destination to connect to in phase " + phase);
         }
         connectedEarly = true;
@@ -79,7 +79,7 @@ final class FirstMessagePhase {
         V1Sniffer.Result sniff = V1Sniffer.sniff(held.view());
         return switch (sniff.verdict()) {
             case NEED_MORE -> new NeedMore();
-            case NOT_V1 -> redirectDestination.<Result>map(d -> new Chosen(ProxySession.Transport.PASSTHROUGH, d))
+            case NOT_V1 -> redirectDestination.<Result>map(d -> new Chosen(Transport.PASSTHROUGH, d))
                     .orElseGet(() -> new Refused(new CloseCause.NoDestination(
                             CloseCause.NoDestination.Why.NOT_V1_AND_NOT_REDIRECTED, sniff.reason())));
             case V1 -> startVersion(sniff.network().orElseThrow());
@@ -131,7 +131,7 @@ final class FirstMessagePhase {
     private Result chooseDestination(VersionMessage version) {
         SessionSettings.DestinationMode mode = settings.destinationMode();
         if (connectedEarly || mode != SessionSettings.DestinationMode.ADDR_RECV && redirectDestination.isPresent()) {
-            return new Chosen(ProxySession.Transport.V2, redirectDestination.orElseThrow());
+            return new Chosen(Transport.V2, redirectDestination.orElseThrow());
         }
         if (mode == SessionSettings.DestinationMode.ORIGINAL_DST || mode == SessionSettings.DestinationMode.TPROXY) {
             return new Refused(new CloseCause.NoDestination(CloseCause.NoDestination.Why.NOT_REDIRECTED, mode.cliName()));
@@ -140,7 +140,7 @@ final class FirstMessagePhase {
         if (addrRecv.isEmpty()) {
             return new Refused(new CloseCause.NoDestination(CloseCause.NoDestination.Why.EMPTY_ADDR_RECV, ""));
         }
-        return new Chosen(ProxySession.Transport.V2, new Destination(addrRecv.get(), Destination.Source.ADDR_RECV));
+        return new Chosen(Transport.V2, new Destination(addrRecv.get(), Destination.Source.ADDR_RECV));
     }
 
     /** The client's VERSION payload to send (user agent suffix appended, if set). */

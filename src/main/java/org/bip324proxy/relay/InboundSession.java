@@ -30,7 +30,7 @@ import org.bip324proxy.v2.V2Transport;
  * HANDSHAKE     -> RELAY        the stranger's version packet received
  * any           -> CLOSED       error, timeout, or both sides finished
  * </pre>
- * Every change goes through {@link ProxySession.Phase#moveTo}. Once the stranger's transport is
+ * Every change goes through {@link Phase#moveTo}. Once the stranger's transport is
  * known, {@link AbstractRelaySession} hands every byte and end to the same {@link TransportRelay}
  * strategies as outbound: {@link V2Translation} (as responder, the node being its v1 side) or
  * {@link Passthrough}.
@@ -114,7 +114,7 @@ public final class InboundSession extends AbstractRelaySession {
 
     /** The 16-byte v1 prefix matched: the stranger speaks v1 of our network (Core: V2Transport::ProcessReceivedMaybeV1Bytes). */
     private void startV1(ByteBuffer rest) {
-        choose(ProxySession.Transport.PASSTHROUGH);
+        choose(Transport.PASSTHROUGH);
         v1Held = new HeldBytes(V2Transport.V1_PREFIX_LEN + rest.remaining());
         v1Held.append(ByteBuffer.wrap(v2.v1Prefix()));
         v1Held.append(rest);
@@ -124,7 +124,7 @@ public final class InboundSession extends AbstractRelaySession {
 
     /** A v2 stranger: the node's frames wait until packets can be encrypted (it is not read before). */
     private void startV2() {
-        choose(ProxySession.Transport.V2);
+        choose(Transport.V2);
         relay = new V2Translation(v2, network, new V1FrameDecoder(network, V1ToV2.HEADROOM, V1ToV2.TAILROOM), null,
                 new HeldBytes(0), sides, new V2Translation.Events() {
                     @Override
@@ -134,8 +134,8 @@ public final class InboundSession extends AbstractRelaySession {
 
                     @Override
                     public void handshakeComplete() {
-                        if (phase() == ProxySession.Phase.HANDSHAKE) {
-                            moveTo(ProxySession.Phase.RELAY);
+                        if (phase() == Phase.HANDSHAKE) {
+                            moveTo(Phase.RELAY);
                         }
                     }
 
@@ -149,7 +149,7 @@ public final class InboundSession extends AbstractRelaySession {
     }
 
     private void connectNode() {
-        moveTo(ProxySession.Phase.CONNECTING);
+        moveTo(Phase.CONNECTING);
         actions.connectPeer(node.address());
     }
 
@@ -157,15 +157,15 @@ public final class InboundSession extends AbstractRelaySession {
 
     @Override
     public void onPeerConnected() {
-        if (phase() != ProxySession.Phase.CONNECTING) {
+        if (phase() != Phase.CONNECTING) {
             return;
         }
         if (relay == null) { // a v1 stranger: its bytes so far go first
-            moveTo(ProxySession.Phase.RELAY);
+            moveTo(Phase.RELAY);
             relay = Passthrough.start(sides, Sides.Side.V2, v1Held);
             v1Held = null;
         } else {
-            moveTo(v2.isHandshakeComplete() ? ProxySession.Phase.RELAY : ProxySession.Phase.HANDSHAKE);
+            moveTo(v2.isHandshakeComplete() ? Phase.RELAY : Phase.HANDSHAKE);
         }
         if (sides.ended(Sides.Side.V2)) {
             onClientEof();
@@ -200,7 +200,7 @@ public final class InboundSession extends AbstractRelaySession {
 
     @Override
     public void onPeerEof() {
-        if (phase() != ProxySession.Phase.CLOSED) {
+        if (phase() != Phase.CLOSED) {
             relay.ended(Sides.Side.V1);
         }
     }
@@ -212,7 +212,7 @@ public final class InboundSession extends AbstractRelaySession {
 
     @Override
     public void onTimeout() {
-        if (phase() != ProxySession.Phase.CLOSED) {
+        if (phase() != Phase.CLOSED) {
             close(new CloseCause.Timeout(Direction.INBOUND, phase(), "the node " + node, new FallbackNote.None()));
         }
     }

@@ -1,7 +1,6 @@
 package org.bip324proxy.relay;
 
 import java.nio.ByteBuffer;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.bip324proxy.v1.Network;
@@ -37,45 +36,6 @@ import org.bip324proxy.v2.V2Transport;
  * {@link AbstractRelaySession} hands every byte and end.
  */
 public final class ProxySession extends AbstractRelaySession {
-    /** Where the session is; the engine arms the matching timeout. */
-    public enum Phase {
-        FIRST_MESSAGE, CONNECTING, HANDSHAKE, RELAY, CLOSED;
-
-        /**
-         * Returns {@code next} if the table of {@link ProxySession} (outbound) or {@link InboundSession}
-         * lists the move from this phase; throws {@link IllegalStateException} otherwise.
-         */
-        Phase moveTo(Phase next, Direction direction) {
-            boolean outbound = direction == Direction.OUTBOUND;
-            boolean allowed = switch (this) {
-                case FIRST_MESSAGE -> next == CONNECTING || next == CLOSED;
-                case CONNECTING -> next == HANDSHAKE || next == RELAY || next == CLOSED || outbound && next == FIRST_MESSAGE;
-                case HANDSHAKE -> next == RELAY || next == CLOSED || outbound && next == CONNECTING;
-                case RELAY -> next == CLOSED;
-                case CLOSED -> false;
-            };
-            if (!allowed) {
-                throw new IllegalStateException(direction.logName() + " session cannot move from " + this + " to " + next);
-            }
-            return next;
-        }
-
-        /** The name in logs, the status document and metrics: {@code first_message}. */
-        public String logName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** What is spoken to the peer. */
-    public enum Transport {
-        V2, PASSTHROUGH, V1_FALLBACK;
-
-        /** The name in logs, the status document and metrics: {@code v1_fallback}. */
-        public String logName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     /**
      * Payloads this large (blocks, mostly) are hashed for their v1 checksum off the event loop:
      * SHA-256 is the proxy's largest per-byte cost, and the engine can run it on another core

@@ -61,7 +61,7 @@ public interface RelaySession {
     /** The proxy is shutting down and the grace period for draining has passed. */
     void onShutdown();
 
-    ProxySession.Phase phase();
+    Phase phase();
 
     /** Whether the engine should read from the accepted socket now (besides its own backpressure). */
     boolean wantsClientBytes();
@@ -69,7 +69,7 @@ public interface RelaySession {
     /** Whether the engine should read from the dialled socket now. */
     boolean wantsPeerBytes();
 
-    Optional<ProxySession.Transport> transport();
+    Optional<Transport> transport();
 
     Optional<Destination> destination();
 

@@ -17,9 +17,10 @@ import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.engine.ProxySnapshot;
 import org.bip324proxy.metrics.PrometheusText;
 import org.bip324proxy.relay.Destination;
-import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.Transport;
 import org.bip324proxy.relay.V1FallbackPolicy;
 import org.bip324proxy.v1.Network;
 import org.junit.jupiter.api.Tag;
@@ -43,10 +44,10 @@ class StatusRenderingGoldenTest {
                 new ConnectionSnapshot(40, RelaySession.Direction.OUTBOUND, new InetSocketAddress("127.0.0.1", 51514),
                         Optional.of(new Destination(new InetSocketAddress("203.0.113.7", 8333), Destination.Source.SO_ORIGINAL_DST)),
                         Optional.of(new InetSocketAddress("127.0.0.1", 9050)), Optional.of(Network.MAINNET),
-                        Optional.of(ProxySession.Transport.V2), ProxySession.Phase.RELAY, Optional.of("9f2c" + "ab".repeat(30)),
+                        Optional.of(Transport.V2), Phase.RELAY, Optional.of("9f2c" + "ab".repeat(30)),
                         131_000, OptionalLong.of(41), BUSY),
                 new ConnectionSnapshot(41, RelaySession.Direction.INBOUND, new InetSocketAddress("2001:db8::9", 40112),
-                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), ProxySession.Phase.FIRST_MESSAGE,
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Phase.FIRST_MESSAGE,
                         Optional.empty(), 2500, OptionalLong.empty(), QUIET));
         return new ProxySnapshot(11_520_311, List.of("127.0.0.1:1324", "[::1]:1324"), connections, BUSY.plus(QUIET), 41,
                 Map.of("ok", 30L, "timeout_relay", 9L), 40, 1_520_000_000L,

@@ -78,24 +78,24 @@ class CloseCauseTest {
                 Arguments.of(new CloseCause.Truncated(CloseCause.Party.CLIENT), "truncated", "client closed in the middle of a message"),
                 Arguments.of(new CloseCause.Truncated(CloseCause.Party.PEER), "truncated", "peer closed in the middle of a packet"),
                 Arguments.of(new CloseCause.Truncated(CloseCause.Party.NODE), "truncated", "the node closed in the middle of a message"),
-                timeout(RelaySession.Direction.OUTBOUND, ProxySession.Phase.FIRST_MESSAGE, "timeout_first_message",
+                timeout(RelaySession.Direction.OUTBOUND, Phase.FIRST_MESSAGE, "timeout_first_message",
                         "no complete first message from the client in time"),
-                timeout(RelaySession.Direction.OUTBOUND, ProxySession.Phase.CONNECTING, "timeout_connecting",
+                timeout(RelaySession.Direction.OUTBOUND, Phase.CONNECTING, "timeout_connecting",
                         "timed out connecting to " + AT),
-                timeout(RelaySession.Direction.OUTBOUND, ProxySession.Phase.HANDSHAKE, "timeout_handshake",
+                timeout(RelaySession.Direction.OUTBOUND, Phase.HANDSHAKE, "timeout_handshake",
                         "BIP324 handshake with " + AT + " timed out (the peer may only speak v1: see --v1-fallback)"),
-                timeout(RelaySession.Direction.OUTBOUND, ProxySession.Phase.RELAY, "timeout_relay", "idle timeout"),
-                timeout(RelaySession.Direction.INBOUND, ProxySession.Phase.FIRST_MESSAGE, "timeout_first_message",
+                timeout(RelaySession.Direction.OUTBOUND, Phase.RELAY, "timeout_relay", "idle timeout"),
+                timeout(RelaySession.Direction.INBOUND, Phase.FIRST_MESSAGE, "timeout_first_message",
                         "no v1 VERSION prefix or BIP324 key from the peer in time"),
-                timeout(RelaySession.Direction.INBOUND, ProxySession.Phase.HANDSHAKE, "timeout_handshake",
+                timeout(RelaySession.Direction.INBOUND, Phase.HANDSHAKE, "timeout_handshake",
                         "peer did not complete the BIP324 handshake in time"),
                 Arguments.of(new CloseCause.Shutdown(), "shutdown", "proxy is shutting down"),
                 Arguments.of(new CloseCause.InternalError("java.lang.IllegalStateException: x"), "internal_error",
                         "internal error: java.lang.IllegalStateException: x"));
     }
 
-    private static Arguments timeout(RelaySession.Direction direction, ProxySession.Phase phase, String label, String text) {
-        FallbackNote note = phase == ProxySession.Phase.HANDSHAKE ? new FallbackNote.MaybeV1Only() : new FallbackNote.None();
+    private static Arguments timeout(RelaySession.Direction direction, Phase phase, String label, String text) {
+        FallbackNote note = phase == Phase.HANDSHAKE ? new FallbackNote.MaybeV1Only() : new FallbackNote.None();
         return Arguments.of(new CloseCause.Timeout(direction, phase, AT, note), label, text);
     }
 

@@ -200,10 +200,10 @@ class InboundSessionTest {
             feed(s, new byte[] {stream[i]});
             assertEquals(0, engine.toStranger.size(), "a responder says nothing to a v1 peer");
             assertEquals(i < 15 ? 0 : 1, engine.connects.size(), "the node is dialled once the 16 bytes are in (byte " + i + ")");
-            assertEquals(i < 15 ? ProxySession.Phase.FIRST_MESSAGE : i < 40 ? ProxySession.Phase.CONNECTING : ProxySession.Phase.RELAY,
+            assertEquals(i < 15 ? Phase.FIRST_MESSAGE : i < 40 ? Phase.CONNECTING : Phase.RELAY,
                     s.phase());
         }
-        assertEquals(Optional.of(ProxySession.Transport.PASSTHROUGH), s.transport());
+        assertEquals(Optional.of(Transport.PASSTHROUGH), s.transport());
         assertArrayEquals(stream, engine.toNode.toByteArray());
         byte[] reply = random(3000); // the node's bytes go back as they are, v1 or not
         s.onPeerBytes(ByteBuffer.wrap(reply));
@@ -243,7 +243,7 @@ class InboundSessionTest {
         assertArrayEquals(HandRolledInitiator.concat(ourKey, garbage), engine.takeToStranger(),
                 "our key and garbage at the first differing byte, nothing more");
         assertEquals(List.of(NODE), engine.connects);
-        assertEquals(Optional.of(ProxySession.Transport.V2), s.transport());
+        assertEquals(Optional.of(Transport.V2), s.transport());
         feed(s, Arrays.copyOfRange(hello, matching + 1, hello.length));
         byte[] answer = engine.takeToStranger();
         stranger.onResponderKey(ourKey, garbage.length);
@@ -269,7 +269,7 @@ class InboundSessionTest {
         feed(s, HandRolledInitiator.concat(stranger.terminator(), stranger.packet(new byte[0], false),
                 stranger.packet(HandRolledInitiator.longFormContents("version", versionPayload), false),
                 stranger.packet(HandRolledInitiator.contents(MessageTypes.shortId("ping"), ping), false)));
-        assertEquals(ProxySession.Phase.RELAY, s.phase());
+        assertEquals(Phase.RELAY, s.phase());
         assertArrayEquals(HandRolledInitiator.concat(V1.frame("version", versionPayload), V1.frame("ping", ping)),
                 engine.toNode.toByteArray(), "the node gets v1 frames, byte-exact");
         byte[] nodeVersion = V1TestClient.versionPayload(NODE, "/node:0.21/");
@@ -301,7 +301,7 @@ class InboundSessionTest {
         assertEquals(List.of("tx", "sendaddrv2"), engine.nodeMessages().stream().map(V1Message::command).toList());
         assertArrayEquals(payload, engine.nodeMessages().get(0).copyPayload());
         assertEquals(3, s.stats().decoysReceived());
-        assertEquals(ProxySession.Phase.RELAY, s.phase());
+        assertEquals(Phase.RELAY, s.phase());
         assertFalse(engine.closed);
     }
 
@@ -365,7 +365,7 @@ class InboundSessionTest {
         InboundSession s = session(0);
         feed(s, Arrays.copyOf(new HandRolledInitiator(MAGIC, 0).hello(), 30));
         s.onPeerConnected();
-        assertEquals(ProxySession.Phase.HANDSHAKE, s.phase());
+        assertEquals(Phase.HANDSHAKE, s.phase());
         assertFalse(s.wantsPeerBytes(), "nothing can be encrypted for the stranger yet");
         assertTrue(s.wantsClientBytes());
     }
@@ -431,19 +431,19 @@ class InboundSessionTest {
     void everyPhaseHasATimeoutWithAReason() {
         InboundSession silent = session(0);
         silent.onTimeout();
-        assertEquals(ProxySession.Phase.FIRST_MESSAGE, timeout(silent).phase());
+        assertEquals(Phase.FIRST_MESSAGE, timeout(silent).phase());
 
         InboundSession dialling = session(0);
         feed(dialling, V1_PREFIX);
         dialling.onTimeout();
-        assertEquals(ProxySession.Phase.CONNECTING, timeout(dialling).phase());
+        assertEquals(Phase.CONNECTING, timeout(dialling).phase());
         assertEquals("the node 127.0.0.1:8334 via configured", timeout(dialling).target());
 
         InboundSession handshaking = session(0);
         feed(handshaking, new HandRolledInitiator(MAGIC, 0).hello());
         handshaking.onPeerConnected();
         handshaking.onTimeout();
-        assertEquals(ProxySession.Phase.HANDSHAKE, timeout(handshaking).phase());
+        assertEquals(Phase.HANDSHAKE, timeout(handshaking).phase());
         assertEquals(RelaySession.Direction.INBOUND, timeout(handshaking).direction());
     }
 

@@ -44,16 +44,16 @@ class ProxySessionFuzzTest {
     private static final Network NET = Network.MAINNET;
     private static final V1FrameEncoder V1 = new V1FrameEncoder(NET);
     private static final String[] COMMANDS = {"ping", "inv", "tx", "sendheaders", "addrv2", "wtxidrelay", "version"};
-    private static final Map<ProxySession.Phase, Set<ProxySession.Phase>> ALLOWED = Map.of(
+    private static final Map<Phase, Set<Phase>> ALLOWED = Map.of(
             // One event may pass through CONNECTING when the peer was connected before the first message.
-            ProxySession.Phase.FIRST_MESSAGE, EnumSet.of(ProxySession.Phase.CONNECTING, ProxySession.Phase.HANDSHAKE,
-                    ProxySession.Phase.RELAY, ProxySession.Phase.CLOSED),
-            ProxySession.Phase.CONNECTING, EnumSet.of(ProxySession.Phase.FIRST_MESSAGE, ProxySession.Phase.HANDSHAKE,
-                    ProxySession.Phase.RELAY, ProxySession.Phase.CLOSED),
-            ProxySession.Phase.HANDSHAKE, EnumSet.of(ProxySession.Phase.RELAY, ProxySession.Phase.CONNECTING,
-                    ProxySession.Phase.CLOSED),
-            ProxySession.Phase.RELAY, EnumSet.of(ProxySession.Phase.CLOSED),
-            ProxySession.Phase.CLOSED, EnumSet.noneOf(ProxySession.Phase.class));
+            Phase.FIRST_MESSAGE, EnumSet.of(Phase.CONNECTING, Phase.HANDSHAKE,
+                    Phase.RELAY, Phase.CLOSED),
+            Phase.CONNECTING, EnumSet.of(Phase.FIRST_MESSAGE, Phase.HANDSHAKE,
+                    Phase.RELAY, Phase.CLOSED),
+            Phase.HANDSHAKE, EnumSet.of(Phase.RELAY, Phase.CONNECTING,
+                    Phase.CLOSED),
+            Phase.RELAY, EnumSet.of(Phase.CLOSED),
+            Phase.CLOSED, EnumSet.noneOf(Phase.class));
 
     @FuzzTest(maxDuration = "5m")
     void sessionKeepsItsInvariantsUnderAnyScript(FuzzedDataProvider data) {
@@ -117,7 +117,7 @@ class ProxySessionFuzzTest {
                 }
                 case 6 -> {
                     if (d.peerOpen() && !peerEof && !handshakeAnswered && d.session().transport().orElse(null)
-                            == ProxySession.Transport.V2) {
+                            == Transport.V2) {
                         peer = d.v2Peer(NET);
                         if (peer.available() >= V2Transport.KEY_LEN) {
                             peer.receiveKey();
@@ -185,7 +185,7 @@ class ProxySessionFuzzTest {
             checkInvariants(d, fed);
         }
 
-        if (clean && handshakeAnswered && d.phase() == ProxySession.Phase.RELAY) {
+        if (clean && handshakeAnswered && d.phase() == Phase.RELAY) {
             List<String> atPeer = new ArrayList<>();
             for (var m = peer.pollMessage(); m.isPresent(); m = peer.pollMessage()) {
                 atPeer.add(m.get().command());
@@ -197,11 +197,11 @@ class ProxySessionFuzzTest {
     }
 
     private static void checkInvariants(SessionDriver d, long fed) {
-        List<ProxySession.Phase> phases = d.phases();
+        List<Phase> phases = d.phases();
         for (int i = 1; i < phases.size(); i++) {
             assertTrue(ALLOWED.get(phases.get(i - 1)).contains(phases.get(i)), "phase change " + phases);
         }
-        assertEquals(d.phase() == ProxySession.Phase.CLOSED, d.closed(), "closed exactly in phase CLOSED");
+        assertEquals(d.phase() == Phase.CLOSED, d.closed(), "closed exactly in phase CLOSED");
         if (d.closed()) {
             assertFalse(d.session().wantsClientBytes() || d.session().wantsPeerBytes());
         }

@@ -118,7 +118,7 @@ class SessionDestinationTest {
         d.clientSends(tls);
         assertEquals(List.of(REDIRECTED), d.connects());
         d.peerConnected();
-        assertEquals(ProxySession.Transport.PASSTHROUGH, d.session().transport().orElseThrow());
+        assertEquals(Transport.PASSTHROUGH, d.session().transport().orElseThrow());
         assertArrayEquals(tls, d.takeToPeer());
         d.peerSends(new byte[] {42});
         assertArrayEquals(new byte[] {42}, d.clientReceived());
@@ -140,9 +140,9 @@ class SessionDestinationTest {
         d.connectBeforeFirstMessage();
         assertEquals(List.of(REDIRECTED), d.connects());
         d.peerConnected();
-        assertEquals(ProxySession.Phase.FIRST_MESSAGE, d.phase());
+        assertEquals(Phase.FIRST_MESSAGE, d.phase());
         d.clientSendsVersion(NET, NAMED);
-        assertEquals(ProxySession.Phase.HANDSHAKE, d.phase());
+        assertEquals(Phase.HANDSHAKE, d.phase());
         assertEquals(1, d.connects().size(), "the open connection is used");
         ScriptedBip324Peer peer = d.completeV2Handshake(NET, 0, 0);
         assertEquals("version", peer.receiveMessage().command());

@@ -45,7 +45,7 @@ class SessionFailureTest {
     }
 
     private static void assertClosed(SessionDriver d, CloseCause expected) {
-        assertEquals(ProxySession.Phase.CLOSED, d.phase());
+        assertEquals(Phase.CLOSED, d.phase());
         assertEquals(expected, d.closeCause(), () -> d.closeCause().describe());
     }
 
@@ -223,11 +223,11 @@ class SessionFailureTest {
     void aClientClosingBeforeItsVersionWasDeliveredCloses() {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).build();
         d.clientSendsVersion(NET, PEER).clientEof();
-        assertEquals(ProxySession.Phase.CONNECTING, d.phase(), "EOF is not read while connecting");
+        assertEquals(Phase.CONNECTING, d.phase(), "EOF is not read while connecting");
         d.peerConnected();
-        assertEquals(ProxySession.Phase.HANDSHAKE, d.phase());
+        assertEquals(Phase.HANDSHAKE, d.phase());
         d.completeV2Handshake(NET, 0, 0);
-        assertEquals(ProxySession.Phase.RELAY, d.phase(), "the VERSION was delivered; the EOF is a half-close");
+        assertEquals(Phase.RELAY, d.phase(), "the VERSION was delivered; the EOF is a half-close");
         assertTrue(d.peerOutputShut());
     }
 

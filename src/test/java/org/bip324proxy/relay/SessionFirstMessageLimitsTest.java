@@ -38,7 +38,7 @@ class SessionFirstMessageLimitsTest {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).maxVersionSize(100).build();
         d.clientSends(versionHeader(100));
         assertFalse(d.closed());
-        assertEquals(ProxySession.Phase.FIRST_MESSAGE, d.phase());
+        assertEquals(Phase.FIRST_MESSAGE, d.phase());
     }
 
     @Test
@@ -51,7 +51,7 @@ class SessionFirstMessageLimitsTest {
         long held = d.session().bufferedBytes();
         assertTrue(held <= heldAfterHeader + length + 4096, "held " + held + " bytes for a " + length + "-byte VERSION");
         assertEquals(24 + 5_000, d.session().stats().snapshot().clientBytesIn());
-        assertEquals(ProxySession.Phase.FIRST_MESSAGE, d.phase());
+        assertEquals(Phase.FIRST_MESSAGE, d.phase());
     }
 
     @Test
@@ -60,6 +60,6 @@ class SessionFirstMessageLimitsTest {
         byte[] header = versionHeader(100);
         d.clientSends(java.util.Arrays.copyOf(header, 15));
         assertTrue(d.connects().isEmpty());
-        assertEquals(ProxySession.Phase.FIRST_MESSAGE, d.phase());
+        assertEquals(Phase.FIRST_MESSAGE, d.phase());
     }
 }

@@ -3,7 +3,7 @@ package org.bip324proxy.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.bip324proxy.relay.ProxySession.Phase;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.RelaySession.Direction;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -7,16 +7,16 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import org.bip324proxy.v1.DeferredChecksum;
-import org.bip324proxy.v1.V1ProtocolException;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.testsupport.Policies;
 import org.bip324proxy.testsupport.V1TestClient;
+import org.bip324proxy.v1.DeferredChecksum;
 import org.bip324proxy.v1.Network;
 import org.bip324proxy.v1.V1FrameEncoder;
+import org.bip324proxy.v1.V1ProtocolException;
 import org.bip324proxy.v2.MessageTypes;
 import org.bip324proxy.v2.V2Packet;
 import org.bip324proxy.v2.V2Transport;
@@ -126,7 +126,7 @@ class SessionStatsTest {
             peerSent += reply.length;
             session.onPeerBytes(ByteBuffer.wrap(reply));
         }
-        assertEquals(ProxySession.Phase.RELAY, session.phase());
+        assertEquals(Phase.RELAY, session.phase());
 
         // The peer sends: a decoy, ping (short ID), sendheaders (long form), and a packet with unknown short ID 40.
         byte[] ping = new byte[] {(byte) MessageTypes.shortId("ping"), 1, 2, 3, 4, 5, 6, 7, 8};

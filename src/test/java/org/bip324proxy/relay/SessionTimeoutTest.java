@@ -29,7 +29,7 @@ class SessionTimeoutTest {
         return SessionDriver.builder().redirectedTo(PEER).timeouts(LIMITS).build();
     }
 
-    private static CloseCause.Timeout assertTimedOut(SessionDriver d, ProxySession.Phase phase) {
+    private static CloseCause.Timeout assertTimedOut(SessionDriver d, Phase phase) {
         CloseCause.Timeout t = d.closedWith(CloseCause.Timeout.class);
         assertEquals(phase, t.phase());
         assertEquals(RelaySession.Direction.OUTBOUND, t.direction());
@@ -43,7 +43,7 @@ class SessionTimeoutTest {
         d.advance(Duration.ofMillis(1000));
         assertFalse(d.closed(), "not before the limit");
         d.advance(Duration.ofMillis(1));
-        assertTimedOut(d, ProxySession.Phase.FIRST_MESSAGE);
+        assertTimedOut(d, Phase.FIRST_MESSAGE);
     }
 
     @Test
@@ -54,7 +54,7 @@ class SessionTimeoutTest {
         d.advance(Duration.ofMillis(1900));
         assertFalse(d.closed(), "the connect limit counts from the start of CONNECTING");
         d.advance(Duration.ofMillis(101));
-        assertEquals("127.0.0.1:8333 via so_original_dst", assertTimedOut(d, ProxySession.Phase.CONNECTING).target());
+        assertEquals("127.0.0.1:8333 via so_original_dst", assertTimedOut(d, Phase.CONNECTING).target());
     }
 
     @Test
@@ -64,7 +64,7 @@ class SessionTimeoutTest {
         d.advance(Duration.ofMillis(3000));
         assertFalse(d.closed());
         d.advance(Duration.ofMillis(1));
-        assertEquals(new FallbackNote.Refused(V1FallbackPolicy.REQUIRE_V2), assertTimedOut(d, ProxySession.Phase.HANDSHAKE).note());
+        assertEquals(new FallbackNote.Refused(V1FallbackPolicy.REQUIRE_V2), assertTimedOut(d, Phase.HANDSHAKE).note());
     }
 
     /** Issue 15: a handshake stuck after the peer's key (no terminator) has no session id to log. */
@@ -76,7 +76,7 @@ class SessionTimeoutTest {
         peer.receiveKey();
         d.peerSends(peer.sendKey().takeScheduled());
         d.advance(Duration.ofSeconds(4));
-        assertTimedOut(d, ProxySession.Phase.HANDSHAKE);
+        assertTimedOut(d, Phase.HANDSHAKE);
         assertNull(d.session().stats().sessionId());
     }
 
@@ -92,8 +92,8 @@ class SessionTimeoutTest {
         d.deliverFromPeer();
         d.advance(Duration.ofSeconds(60));
         assertFalse(d.closed(), "60 s since the pong: not more than the limit");
-        assertEquals(ProxySession.Phase.RELAY, d.phase());
+        assertEquals(Phase.RELAY, d.phase());
         d.advance(Duration.ofMillis(1));
-        assertTimedOut(d, ProxySession.Phase.RELAY);
+        assertTimedOut(d, Phase.RELAY);
     }
 }

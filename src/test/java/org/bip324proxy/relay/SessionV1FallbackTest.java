@@ -44,7 +44,7 @@ class SessionV1FallbackTest {
     private static void assertRelaysPlainV1(SessionDriver d, byte[] versionPayload) {
         assertEquals(List.of(PEER, PEER), d.connects(), "the BIP324 attempt, then the v1 reconnection");
         d.peerConnected();
-        assertEquals(ProxySession.Transport.V1_FALLBACK, d.session().transport().orElseThrow());
+        assertEquals(Transport.V1_FALLBACK, d.session().transport().orElseThrow());
         V1FrameEncoder v1 = new V1FrameEncoder(NET);
         byte[] expected = concat(v1.frame("version", versionPayload), v1.frame("ping", new byte[8]));
         assertArrayEquals(expected, d.takeToPeer());

@@ -46,9 +46,9 @@ class SessionV2RelayTest {
         d.clientSendsVersion(network, PEER);
         assertEquals(List.of(PEER), d.connects());
         d.peerConnected();
-        assertEquals(ProxySession.Phase.HANDSHAKE, d.phase());
+        assertEquals(Phase.HANDSHAKE, d.phase());
         ScriptedBip324Peer peer = d.completeV2Handshake(network, 10, 0);
-        assertEquals(ProxySession.Phase.RELAY, d.phase());
+        assertEquals(Phase.RELAY, d.phase());
         assertEquals(HexFormat.of().formatHex(peer.sessionId()), d.session().stats().sessionId());
         assertEquals("version", peer.receiveMessage().command());
 
@@ -103,7 +103,7 @@ class SessionV2RelayTest {
         SessionDriver d = SessionDriver.builder().redirectedTo(PEER).seed(garbage).build();
         d.clientSendsVersion(Network.MAINNET, PEER).peerConnected();
         ScriptedBip324Peer peer = d.completeV2Handshake(Network.MAINNET, garbage, 3);
-        assertEquals(ProxySession.Phase.RELAY, d.phase());
+        assertEquals(Phase.RELAY, d.phase());
         assertEquals(3, d.session().stats().snapshot().decoysReceived());
         assertEquals("version", peer.receiveMessage().command());
     }
@@ -116,7 +116,7 @@ class SessionV2RelayTest {
         peer.receiveKey();
         peer.sendKey().sendGarbage(7).sendGarbageTerminator().sendVersion(new byte[] {9, 9, 9});
         d.deliverFromPeer();
-        assertEquals(ProxySession.Phase.RELAY, d.phase());
+        assertEquals(Phase.RELAY, d.phase());
         assertTrue(d.clientMessages(Network.MAINNET).isEmpty());
     }
 

@@ -14,6 +14,7 @@ import org.bip324proxy.crypto.AeadBackend;
 import org.bip324proxy.relay.CloseCause;
 import org.bip324proxy.relay.Destination;
 import org.bip324proxy.relay.DestinationPolicy;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.ProxySession;
 import org.bip324proxy.relay.SessionActions;
 import org.bip324proxy.relay.SessionSettings;
@@ -135,7 +136,7 @@ public final class SessionDriver implements SessionActions {
     private final ProxySession session;
 
     private long now;
-    private ProxySession.Phase lastPhase;
+    private Phase lastPhase;
     private long phaseStartedAt;
     private long lastActivityAt;
     private boolean inEvent;
@@ -157,7 +158,7 @@ public final class SessionDriver implements SessionActions {
     private int checksumJobs;
     private boolean connectPending;
     private boolean peerOpen;
-    private final List<ProxySession.Phase> phases = new ArrayList<>();
+    private final List<Phase> phases = new ArrayList<>();
 
     private SessionDriver(Builder b) {
         this.chunks = new Random(b.seed);
@@ -339,8 +340,8 @@ public final class SessionDriver implements SessionActions {
     /** Moves the fake clock; fires the phase timeout if its limit has passed, as an engine tick would. */
     public SessionDriver advance(Duration d) {
         now += d.toNanos();
-        ProxySession.Phase phase = session.phase();
-        long since = phase == ProxySession.Phase.RELAY ? lastActivityAt : phaseStartedAt;
+        Phase phase = session.phase();
+        long since = phase == Phase.RELAY ? lastActivityAt : phaseStartedAt;
         Duration limit = switch (phase) {
             case FIRST_MESSAGE -> timeouts.firstMessage();
             case CONNECTING -> timeouts.connect();
@@ -360,7 +361,7 @@ public final class SessionDriver implements SessionActions {
         return session;
     }
 
-    public ProxySession.Phase phase() {
+    public Phase phase() {
         return session.phase();
     }
 
@@ -401,7 +402,7 @@ public final class SessionDriver implements SessionActions {
     }
 
     /** Every phase the session went through, in order, each change once. */
-    public List<ProxySession.Phase> phases() {
+    public List<Phase> phases() {
         return List.copyOf(phases);
     }
 

@@ -5,9 +5,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.bip324proxy.engine.ConnectionSnapshot;
 import org.bip324proxy.relay.Destination;
-import org.bip324proxy.relay.ProxySession;
+import org.bip324proxy.relay.Phase;
 import org.bip324proxy.relay.RelaySession;
 import org.bip324proxy.relay.TrafficStats;
+import org.bip324proxy.relay.Transport;
 import org.bip324proxy.v1.Network;
 
 /** Made-up {@link ConnectionSnapshot}s for tests of the renderers (status document, metrics, table). */
@@ -19,7 +20,7 @@ public final class Snapshots {
     public static ConnectionSnapshot relaying(long id, RelaySession.Direction direction, InetSocketAddress client,
             Destination destination, OptionalLong handshakeMillis, TrafficStats traffic) {
         return new ConnectionSnapshot(id, direction, client, Optional.of(destination), Optional.empty(),
-                Optional.of(Network.MAINNET), Optional.of(ProxySession.Transport.V2), ProxySession.Phase.RELAY,
+                Optional.of(Network.MAINNET), Optional.of(Transport.V2), Phase.RELAY,
                 Optional.empty(), 1000, handshakeMillis, traffic);
     }
 
