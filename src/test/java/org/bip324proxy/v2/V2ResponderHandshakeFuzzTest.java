@@ -2,8 +2,6 @@ package org.bip324proxy.v2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -30,35 +28,12 @@ import org.junit.jupiter.api.Tag;
 class V2ResponderHandshakeFuzzTest {
     private static final byte[] V1_PREFIX = concat(FuzzPeer.MAINNET,
             "version\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII));
-    private static final byte[] APP_CONTENTS = "app".getBytes(StandardCharsets.US_ASCII);
-    private static final int SCAN_LIMIT = V2Transport.KEY_LEN + V2Transport.MAX_GARBAGE_LEN
-            + V2Transport.GARBAGE_TERMINATOR_LEN;
 
     @FuzzTest(maxDuration = "5m")
     void responderHandshakeSurvivesAnyInput(FuzzedDataProvider data) {
-        boolean genuine = data.consumeBoolean();
-        int maxChunk = data.consumeInt(1, 300);
-        boolean invalid;
-        byte[] stream;
-        if (genuine) {
-            PacketCipher initiator = FuzzPeer.initiatorCipher();
-            byte[] garbage = data.consumeBytes(data.consumeInt(0, V2Transport.MAX_GARBAGE_LEN));
-            byte[] handshake = FuzzPeer.initiatorHandshake(initiator, garbage, data.consumeInt(0, 3));
-            stream = concat(handshake, initiator.encrypt(APP_CONTENTS, 0, APP_CONTENTS.length, new byte[0], false));
-            // Garbage holding the terminator breaks the sender's side of BIP324 (it must be random):
-            // the receiver rightly stops at the first copy, so such a stream is invalid too.
-            invalid = terminatorAt(stream) < V2Transport.KEY_LEN + garbage.length;
-            if (data.consumeBoolean()) {
-                byte flip = data.consumeByte();
-                if (flip != 0) {
-                    stream[data.consumeInt(0, stream.length - 1)] ^= flip;
-                    invalid = true;
-                }
-            }
-        } else {
-            stream = data.consumeBytes(SCAN_LIMIT + 100);
-            invalid = false;
-        }
+        FuzzedPeerStream peer = FuzzedPeerStream.consume(data, FuzzPeer::initiatorCipher,
+                (initiator, garbage, d) -> FuzzPeer.initiatorHandshake(initiator, garbage, d.consumeInt(0, 3)));
+        byte[] stream = peer.bytes();
 
         V2Transport responder = FuzzPeer.responder(0);
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
@@ -67,7 +42,7 @@ class V2ResponderHandshakeFuzzTest {
         int pos = 0;
         try {
             while (pos < stream.length && !responder.isV1()) {
-                int n = Math.min(stream.length - pos, data.consumeInt(1, maxChunk));
+                int n = Math.min(stream.length - pos, data.consumeInt(1, peer.maxChunk()));
                 ByteBuffer in = ByteBuffer.wrap(stream, pos, n);
                 V2Packet p = responder.receive(in);
                 if (p != null && app == null) {
@@ -76,7 +51,8 @@ class V2ResponderHandshakeFuzzTest {
                 pos += n - in.remaining();
                 sent.writeBytes(responder.takeOutput());
                 checkSilentWhileMaybeV1(stream, pos, sent.size(), responder.isV1());
-                assertTrue(pos <= SCAN_LIMIT || responder.isV1() || terminatorInTime(stream),
+                assertTrue(pos <= FuzzedPeerStream.SCAN_LIMIT || responder.isV1()
+                                || peer.terminatorInTime(FuzzPeer.initiatorCipher()),
                         "read " + pos + " bytes though no terminator came within 64 + 4095 + 16 bytes");
                 if (in.hasRemaining()) {
                     break; // a packet was delivered and more bytes follow: not expected in this script
@@ -92,36 +68,7 @@ class V2ResponderHandshakeFuzzTest {
             assertArrayEquals(V1_PREFIX, Arrays.copyOf(stream, V1_PREFIX.length));
             assertEquals(0, sent.size(), "sent bytes to a v1 peer");
         }
-        if (genuine && !invalid) {
-            assertNull(error, "genuine handshake rejected");
-            assertTrue(responder.isHandshakeComplete());
-            assertArrayEquals(FuzzPeer.sessionId(), responder.sessionId());
-            assertTrue(app != null && Arrays.equals(APP_CONTENTS, 0, APP_CONTENTS.length,
-                    app.array(), app.offset(), app.offset() + app.length()));
-        }
-        if (invalid) {
-            assertFalse(app != null && responder.isHandshakeComplete() && error == null
-                    && Arrays.equals(APP_CONTENTS, 0, APP_CONTENTS.length, app.array(), app.offset(),
-                            app.offset() + app.length()) && pos == stream.length,
-                    "an invalid handshake was accepted in full");
-        }
-    }
-
-    /** True if the initiator's genuine terminator ends within the first 64 + 4095 + 16 bytes. */
-    private static boolean terminatorInTime(byte[] stream) {
-        int at = terminatorAt(stream);
-        return at >= 0 && at + V2Transport.GARBAGE_TERMINATOR_LEN <= SCAN_LIMIT;
-    }
-
-    /** Where the initiator's genuine terminator first occurs after the key, or -1. */
-    private static int terminatorAt(byte[] stream) {
-        byte[] terminator = FuzzPeer.initiatorCipher().sendGarbageTerminator();
-        for (int i = V2Transport.KEY_LEN; i + terminator.length <= stream.length; i++) {
-            if (Arrays.equals(stream, i, i + terminator.length, terminator, 0, terminator.length)) {
-                return i;
-            }
-        }
-        return -1;
+        peer.assertVerdict(responder, app, error, pos);
     }
 
     /** Nothing may be sent while every byte so far matches the v1 prefix; then exactly key + garbage. */
