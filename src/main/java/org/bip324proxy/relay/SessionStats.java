@@ -1,14 +1,14 @@
 package org.bip324proxy.relay;
 
 /**
- * Counters of one session, updated by {@link ProxySession} on the engine thread that owns it.
+ * Counters of one session, updated by the relay session on the engine thread that owns it.
  * Other threads read them only through a {@link #snapshot()} taken on that thread.
  */
 public final class SessionStats {
-    long clientBytesIn;
-    long clientBytesOut;
-    long peerBytesIn;
-    long peerBytesOut;
+    long v1BytesIn;
+    long v1BytesOut;
+    long v2BytesIn;
+    long v2BytesOut;
     long messagesToPeer;
     long messagesToClient;
     long decoysReceived;
@@ -48,25 +48,25 @@ public final class SessionStats {
 
     /** An immutable copy of the counters. */
     public TrafficStats snapshot() {
-        return new TrafficStats(clientBytesIn, clientBytesOut, peerBytesIn, peerBytesOut,
+        return new TrafficStats(v1BytesIn, v1BytesOut, v2BytesIn, v2BytesOut,
                 toPeerCommands.snapshot(), toClientCommands.snapshot(), decoysReceived, unknownShortIds, malformedTypes,
                 v1FramedToPeer, v2FramedToPeer, v1FramedToClient, v2FramedFromPeer);
     }
 
-    public long clientBytesIn() {
-        return clientBytesIn;
+    public long v1BytesIn() {
+        return v1BytesIn;
     }
 
-    public long clientBytesOut() {
-        return clientBytesOut;
+    public long v1BytesOut() {
+        return v1BytesOut;
     }
 
-    public long peerBytesIn() {
-        return peerBytesIn;
+    public long v2BytesIn() {
+        return v2BytesIn;
     }
 
-    public long peerBytesOut() {
-        return peerBytesOut;
+    public long v2BytesOut() {
+        return v2BytesOut;
     }
 
     public long messagesToPeer() {

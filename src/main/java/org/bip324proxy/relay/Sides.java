@@ -58,18 +58,18 @@ final class Sides {
     /** Counts bytes read from {@code from}. */
     void received(Side from, int bytes) {
         if (from == Side.V1) {
-            stats.clientBytesIn += bytes;
+            stats.v1BytesIn += bytes;
         } else {
-            stats.peerBytesIn += bytes;
+            stats.v2BytesIn += bytes;
         }
     }
 
     /** Queues {@code b} for {@code to}; the buffer now belongs to the engine. */
     void send(Side to, ByteBuffer b) {
         if (to == Side.V1) {
-            stats.clientBytesOut += b.remaining();
+            stats.v1BytesOut += b.remaining();
         } else {
-            stats.peerBytesOut += b.remaining();
+            stats.v2BytesOut += b.remaining();
         }
         if (to == client()) {
             actions.sendToClient(b);
@@ -80,7 +80,7 @@ final class Sides {
 
     /** A frame for the v1 side whose checksum {@code checksum} still has to write. */
     void sendToV1After(ByteBuffer b, DeferredChecksum checksum) {
-        stats.clientBytesOut += b.remaining();
+        stats.v1BytesOut += b.remaining();
         if (v1IsClient) {
             actions.sendToClientAfter(b, checksum);
         } else {
@@ -93,7 +93,7 @@ final class Sides {
         if (!v1IsClient) {
             throw new IllegalStateException("only the accepted side's checksums are deferred");
         }
-        stats.peerBytesOut += b.remaining();
+        stats.v2BytesOut += b.remaining();
         actions.sendToPeerAfter(b, check);
     }
 

@@ -13,10 +13,10 @@ import java.util.function.ToLongFunction;
  * them; this enum is the only place the names are defined.
  */
 public enum TrafficCounter {
-    V1_BYTES_IN("v1_bytes_in", TrafficStats::clientBytesIn, false, Metric.bytes("v1", "in")),
-    V1_BYTES_OUT("v1_bytes_out", TrafficStats::clientBytesOut, false, Metric.bytes("v1", "out")),
-    V2_BYTES_IN("v2_bytes_in", TrafficStats::peerBytesIn, false, Metric.bytes("v2", "in")),
-    V2_BYTES_OUT("v2_bytes_out", TrafficStats::peerBytesOut, false, Metric.bytes("v2", "out")),
+    V1_BYTES_IN("v1_bytes_in", TrafficStats::v1BytesIn, false, Metric.bytes("v1", "in")),
+    V1_BYTES_OUT("v1_bytes_out", TrafficStats::v1BytesOut, false, Metric.bytes("v1", "out")),
+    V2_BYTES_IN("v2_bytes_in", TrafficStats::v2BytesIn, false, Metric.bytes("v2", "in")),
+    V2_BYTES_OUT("v2_bytes_out", TrafficStats::v2BytesOut, false, Metric.bytes("v2", "out")),
     MESSAGES_TO_PEER("messages_to_peer", TrafficStats::messagesToPeerTotal, false, Metric.messages("to_peer")),
     MESSAGES_TO_CLIENT("messages_to_client", TrafficStats::messagesToClientTotal, false, Metric.messages("to_client")),
     DECOYS_RECEIVED("decoys_received", TrafficStats::decoysReceived, true,

@@ -6,18 +6,19 @@ import org.bip324proxy.v1.V1Protocol;
 /**
  * An immutable copy of traffic counters, of one session or summed over many.
  *
- * <p>Bytes: the v1 side is the client's socket, the v2 side the peer's (for passthrough and v1
- * fallback the peer side carries the client's own protocol). Framing: for every message relayed
+ * <p>Bytes: the v1 side is the socket that speaks v1 (an outbound session's client, an inbound
+ * session's node), the v2 side the other one (for passthrough and v1 fallback it carries the
+ * client's own protocol); {@link TrafficCounter} names them in logs, JSON and metrics. Framing: for every message relayed
  * over a v2 session, {@code v1Framed*} counts what the message takes in v1 framing (24-byte header +
  * payload) and {@code v2Framed*} what its BIP324 packet takes (3-byte length, header byte, message
  * type of 1 or 13 bytes, payload, 16-byte tag). The difference is the framing saving; the v2
  * handshake (keys, garbage, version packets), decoys and dropped packets are not part of it.
  */
 public record TrafficStats(
-        long clientBytesIn,
-        long clientBytesOut,
-        long peerBytesIn,
-        long peerBytesOut,
+        long v1BytesIn,
+        long v1BytesOut,
+        long v2BytesIn,
+        long v2BytesOut,
         Map<String, Long> messagesToPeer,
         Map<String, Long> messagesToClient,
         long decoysReceived,
@@ -67,8 +68,8 @@ public record TrafficStats(
 
     /** Counter-wise sum; the per-command counts stay capped ({@link CommandCounts#sum}). */
     public TrafficStats plus(TrafficStats o) {
-        return new TrafficStats(clientBytesIn + o.clientBytesIn, clientBytesOut + o.clientBytesOut,
-                peerBytesIn + o.peerBytesIn, peerBytesOut + o.peerBytesOut,
+        return new TrafficStats(v1BytesIn + o.v1BytesIn, v1BytesOut + o.v1BytesOut,
+                v2BytesIn + o.v2BytesIn, v2BytesOut + o.v2BytesOut,
                 CommandCounts.sum(messagesToPeer, o.messagesToPeer), CommandCounts.sum(messagesToClient, o.messagesToClient),
                 decoysReceived + o.decoysReceived, unknownShortIds + o.unknownShortIds, malformedTypes + o.malformedTypes,
                 v1FramedToPeer + o.v1FramedToPeer, v2FramedToPeer + o.v2FramedToPeer,

@@ -35,7 +35,7 @@ final class V1Fallback {
      */
     boolean decide(String why) {
         V1FallbackPolicy.Decision d = settings.v1Fallback().decide(destination.address(), handshake.v2BytesBeforeKey(),
-                stats.peerBytesOut);
+                stats.v2BytesOut);
         if (d.outcome() != V1FallbackPolicy.Outcome.FALLBACK) {
             stats.downgradeRefused = d.reason();
             return false;

@@ -76,7 +76,7 @@ class FirstMessageAttackTest {
     private static void awaitClientBytes(ProxyHarness proxy, long bytes) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long seen;
-        while ((seen = proxy.server().snapshot(Duration.ofSeconds(10)).total().clientBytesIn()) < bytes) {
+        while ((seen = proxy.server().snapshot(Duration.ofSeconds(10)).total().v1BytesIn()) < bytes) {
             assertTrue(System.nanoTime() < deadline, "the proxy read " + seen + " of " + bytes + " bytes in 60 s");
             LockSupport.parkNanos(10_000_000);
         }

@@ -92,13 +92,13 @@ class HeldMemoryAttackTest {
                     c.send("version", V1TestClient.versionPayload(peer.address(), "/mem:1.0/"));
                     assertEquals("version", c.receive().command(), proxy.log());
                 }
-                long peerBytes = peerBytesIn(proxy);
+                long peerBytes = v2BytesIn(proxy);
                 long before = JvmProbe.liveHeapBytes();
                 for (V1TestClient c : open) {
                     c.send(V2EchoPeer.HUGE_PREFIX_COMMAND, new byte[0]);
                 }
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (peerBytesIn(proxy) < peerBytes + clients * 13L) {
+                while (v2BytesIn(proxy) < peerBytes + clients * 13L) {
                     assertTrue(System.nanoTime() < deadline, "the proxy did not read the packet prefixes; log:\n" + proxy.log());
                     LockSupport.parkNanos(10_000_000);
                 }
@@ -114,8 +114,8 @@ class HeldMemoryAttackTest {
         }
     }
 
-    private static long peerBytesIn(ProxyHarness proxy) throws Exception {
-        return proxy.server().snapshot(Duration.ofSeconds(10)).total().peerBytesIn();
+    private static long v2BytesIn(ProxyHarness proxy) throws Exception {
+        return proxy.server().snapshot(Duration.ofSeconds(10)).total().v2BytesIn();
     }
 
     /** Waits until {@code progress} stops growing (every buffer on the way is full); returns it. */

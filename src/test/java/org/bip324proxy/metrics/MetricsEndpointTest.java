@@ -49,8 +49,8 @@ class MetricsEndpointTest {
             ProxySnapshot s = proxy.snapshot();
             assertEquals(1.0, samples.get("bip324_proxy_connections_open{transport=\"v2\"}"));
             assertEquals(1.0, samples.get("bip324_proxy_handshakes_total"));
-            assertEquals((double) s.total().clientBytesIn(), samples.get("bip324_proxy_bytes_total{side=\"v1\",direction=\"in\"}"));
-            assertEquals((double) s.total().peerBytesOut(), samples.get("bip324_proxy_bytes_total{side=\"v2\",direction=\"out\"}"));
+            assertEquals((double) s.total().v1BytesIn(), samples.get("bip324_proxy_bytes_total{side=\"v1\",direction=\"in\"}"));
+            assertEquals((double) s.total().v2BytesOut(), samples.get("bip324_proxy_bytes_total{side=\"v2\",direction=\"out\"}"));
             assertEquals(1.0, samples.get("bip324_proxy_messages_total{direction=\"to_peer\",command=\"ping\"}"));
             assertEquals(1.0, samples.get("bip324_proxy_messages_total{direction=\"to_client\",command=\"pong\"}"));
             assertEquals((double) s.total().framingSaving(), samples.get("bip324_proxy_framing_saving_bytes"));
@@ -96,7 +96,7 @@ class MetricsEndpointTest {
                 V1TestClient client = proxy.connectAndPing(peer,
                         V1TestClient.versionPayload(peer.address(), "/metrics-test:1.0/"), NONCE)) {
             Map<String, Double> samples = parse(get(metrics.port()).body());
-            long in = proxy.snapshot().connections().get(0).traffic().clientBytesIn();
+            long in = proxy.snapshot().connections().get(0).traffic().v1BytesIn();
             String key = samples.keySet().stream()
                     .filter(k -> k.startsWith("bip324_proxy_connection_bytes{") && k.contains(peer.sessionIds().get(0))
                             && k.contains("side=\"v1\",direction=\"in\""))

@@ -50,7 +50,7 @@ class SessionFirstMessageLimitsTest {
         d.clientSends(new byte[5_000]);
         long held = d.session().bufferedBytes();
         assertTrue(held <= heldAfterHeader + length + 4096, "held " + held + " bytes for a " + length + "-byte VERSION");
-        assertEquals(24 + 5_000, d.session().stats().snapshot().clientBytesIn());
+        assertEquals(24 + 5_000, d.session().stats().snapshot().v1BytesIn());
         assertEquals(Phase.FIRST_MESSAGE, d.phase());
     }
 

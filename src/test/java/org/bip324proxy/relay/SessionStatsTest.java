@@ -147,10 +147,10 @@ class SessionStatsTest {
 
         TrafficStats t = session.stats().snapshot();
         assertNotNull(versionAtPeer);
-        assertEquals(versionFrame.length, t.clientBytesIn());
-        assertEquals(proxySent, t.peerBytesOut());
-        assertEquals(peerSent, t.peerBytesIn());
-        assertEquals(engine.toClient.size(), t.clientBytesOut());
+        assertEquals(versionFrame.length, t.v1BytesIn());
+        assertEquals(proxySent, t.v2BytesOut());
+        assertEquals(peerSent, t.v2BytesIn());
+        assertEquals(engine.toClient.size(), t.v1BytesOut());
         assertEquals(Map.of("version", 1L), t.messagesToPeer());
         assertEquals(Map.of("ping", 1L, "sendheaders", 1L), t.messagesToClient());
         assertEquals(1, t.decoysReceived());
@@ -160,7 +160,7 @@ class SessionStatsTest {
         assertEquals(20 + 13 + version.length, t.v2FramedToPeer());
         assertEquals((24 + 8) + 24, t.v1FramedToClient());
         assertEquals((20 + 1 + 8) + (20 + 13), t.v2FramedFromPeer());
-        assertEquals(t.v1FramedToClient(), t.clientBytesOut(), "everything sent to the client is relayed messages");
+        assertEquals(t.v1FramedToClient(), t.v1BytesOut(), "everything sent to the client is relayed messages");
         assertEquals((24 + version.length + 32 + 24) - (33 + version.length + 29 + 33), t.framingSaving());
     }
 }
